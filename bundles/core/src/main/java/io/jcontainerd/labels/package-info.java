@@ -1,0 +1,3 @@
+/** Validation of object labels. */
+@org.osgi.annotation.versioning.Version("1.0.0")
+package io.jcontainerd.labels;

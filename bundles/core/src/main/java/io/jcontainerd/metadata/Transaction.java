@@ -1,0 +1,12 @@
+package io.jcontainerd.metadata;
+
+import io.jcontainerd.namespaces.NamespaceStore;
+
+/** A metadata transaction: typed stores over one consistent view of the data. */
+public interface Transaction {
+    /** False for {@link MetadataStore#view} transactions, whose stores refuse to write. */
+    boolean writable();
+
+    /** Namespaces and their labels. */
+    NamespaceStore namespaces();
+}

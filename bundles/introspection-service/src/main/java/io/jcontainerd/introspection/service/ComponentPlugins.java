@@ -1,0 +1,203 @@
+package io.jcontainerd.introspection.service;
+
+import io.jcontainerd.introspection.PluginInfo;
+import io.jcontainerd.plugin.Plugin;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.osgi.framework.dto.ServiceReferenceDTO;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.ReferenceDTO;
+import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
+
+/**
+ * Derives containerd's plugin list from Service Component Runtime state: every enabled component
+ * carrying {@link Plugin} properties is a plugin; its DS state gives ok / error / skip, its references'
+ * {@code plugin.type} targets give its requirements.
+ */
+final class ComponentPlugins {
+    /** gRPC code containerd reports for plugin failures (they are not errdefs errors). */
+    static final int UNKNOWN = 2;
+
+    private static final Pattern TYPE_IN_TARGET = Pattern.compile("\\(" + Pattern.quote(Plugin.TYPE) + "=([^)]+)\\)");
+
+    private ComponentPlugins() {
+    }
+
+    /** One component's description with its configurations, as read from SCR. */
+    record Component(ComponentDescriptionDTO description, List<ComponentConfigurationDTO> configurations) {
+    }
+
+    /** The plugins among {@code components}, dependencies first, otherwise in registration order. */
+    static List<PluginInfo> plugins(List<Component> components) {
+        List<PluginInfo> plugins = new ArrayList<>();
+        for (Component c : components) {
+            PluginInfo p = plugin(c);
+            if (p != null) {
+                plugins.add(p);
+            }
+        }
+        return dependenciesFirst(plugins);
+    }
+
+    static PluginInfo plugin(Component c) {
+        ComponentDescriptionDTO d = c.description();
+        if (d.properties == null || !(d.properties.get(Plugin.TYPE) instanceof String type)
+                || !(d.properties.get(Plugin.ID) instanceof String id)) {
+            return null;
+        }
+        ComponentConfigurationDTO conf = c.configurations().isEmpty() ? null : c.configurations().get(0);
+        return new PluginInfo(type, id, requires(d, conf), strings(d.properties.get(Plugin.PLATFORMS)),
+                exports(conf), strings(d.properties.get("plugin.capabilities")), initError(d, conf));
+    }
+
+    private static List<String> requires(ComponentDescriptionDTO d, ComponentConfigurationDTO conf) {
+        Set<String> types = new LinkedHashSet<>();
+        for (ReferenceDTO r : d.references) {
+            String target = r.target;
+            if (conf != null && conf.properties != null && conf.properties.get(r.name + ".target") instanceof String t) {
+                target = t;
+            }
+            if (target != null) {
+                Matcher m = TYPE_IN_TARGET.matcher(target);
+                while (m.find()) {
+                    types.add(m.group(1));
+                }
+            }
+            if (conf != null) {
+                for (SatisfiedReferenceDTO s : conf.satisfiedReferences) {
+                    if (s.name.equals(r.name)) {
+                        for (ServiceReferenceDTO bound : s.boundServices) {
+                            if (bound.properties.get(Plugin.TYPE) instanceof String t) {
+                                types.add(t);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return List.copyOf(types);
+    }
+
+    private static Map<String, String> exports(ComponentConfigurationDTO conf) {
+        Map<String, String> exports = new LinkedHashMap<>();
+        if (conf != null && conf.properties != null) {
+            conf.properties.forEach((k, v) -> {
+                if (k.startsWith(Plugin.EXPORTS_PREFIX)) {
+                    exports.put(k.substring(Plugin.EXPORTS_PREFIX.length()), String.valueOf(v));
+                }
+            });
+        }
+        return exports;
+    }
+
+    static PluginInfo.InitError initError(ComponentDescriptionDTO d, ComponentConfigurationDTO conf) {
+        if (conf == null) {
+            return new PluginInfo.InitError(UNKNOWN, "plugin " + d.name + " has no configuration: "
+                    + "a [plugins.\"" + d.name + "\"] section is required");
+        }
+        return switch (conf.state) {
+            case ComponentConfigurationDTO.ACTIVE, ComponentConfigurationDTO.SATISFIED -> null;
+            case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION -> new PluginInfo.InitError(UNKNOWN,
+                    "plugin " + d.name + " has no configuration: a [plugins.\"" + d.name + "\"] section is required");
+            case ComponentConfigurationDTO.UNSATISFIED_REFERENCE -> new PluginInfo.InitError(UNKNOWN,
+                    unsatisfied(d, conf));
+            case ComponentConfigurationDTO.FAILED_ACTIVATION -> new PluginInfo.InitError(UNKNOWN,
+                    failure(conf.failure));
+            default -> new PluginInfo.InitError(UNKNOWN, "plugin " + d.name + " is in state " + conf.state);
+        };
+    }
+
+    private static final Pattern ID_IN_TARGET = Pattern.compile("\\(" + Pattern.quote(Plugin.ID) + "=([^)]+)\\)");
+
+    /** containerd's message for a missing dependency: {@code no plugins registered for <type>: not found}. */
+    private static String unsatisfied(ComponentDescriptionDTO d, ComponentConfigurationDTO conf) {
+        List<String> missing = new ArrayList<>();
+        for (UnsatisfiedReferenceDTO u : conf.unsatisfiedReferences) {
+            String target = u.target == null ? "" : u.target;
+            Matcher type = TYPE_IN_TARGET.matcher(target);
+            if (type.find()) {
+                Matcher id = ID_IN_TARGET.matcher(target);
+                missing.add(id.find() ? type.group(1) + "." + id.group(1) : type.group(1));
+            } else {
+                missing.add(interfaceOf(d, u.name));
+            }
+        }
+        return "no plugins registered for " + String.join(", ", missing) + ": not found";
+    }
+
+    private static String interfaceOf(ComponentDescriptionDTO d, String reference) {
+        for (ReferenceDTO r : d.references) {
+            if (r.name.equals(reference)) {
+                return r.interfaceName;
+            }
+        }
+        return reference;
+    }
+
+    /** The exception message of an activation failure, without the stack trace SCR keeps. */
+    static String failure(String failure) {
+        if (failure == null || failure.isBlank()) {
+            return "plugin failed to start";
+        }
+        String first = failure.lines().findFirst().orElse(failure).strip();
+        // SCR wraps constructor exceptions; show the innermost "Caused by" message when there is one
+        String cause = failure.lines().filter(l -> l.startsWith("Caused by: ")).reduce((a, b) -> b).orElse(null);
+        String line = cause != null ? cause.substring("Caused by: ".length()) : first;
+        int colon = line.indexOf(": ");
+        if (colon > 0 && line.substring(0, colon).matches("[\\w.$]+(Exception|Error)")) {
+            return line.substring(colon + 2);
+        }
+        return line;
+    }
+
+    private static List<String> strings(Object value) {
+        if (value instanceof String s) {
+            return List.of(s);
+        }
+        if (value instanceof String[] a) {
+            return List.of(a);
+        }
+        return List.of();
+    }
+
+    /** Orders plugins so that each comes after the plugins of the types it requires, else keeps order. */
+    static List<PluginInfo> dependenciesFirst(List<PluginInfo> plugins) {
+        List<PluginInfo> ordered = new ArrayList<>(plugins.size());
+        List<PluginInfo> pending = new ArrayList<>(plugins);
+        while (!pending.isEmpty()) {
+            PluginInfo next = null;
+            for (PluginInfo p : pending) {
+                boolean ready = true;
+                for (String t : p.requires()) {
+                    if (!t.equals(p.type()) && pending.stream().anyMatch(o -> o != p && o.type().equals(t))) {
+                        ready = false;
+                        break;
+                    }
+                }
+                if (ready) {
+                    next = p;
+                    break;
+                }
+            }
+            if (next == null) {
+                next = pending.get(0); // a cycle: keep registration order
+            }
+            pending.remove(next);
+            ordered.add(next);
+        }
+        return ordered;
+    }
+
+    /** Registration order: by bundle, then by component name within it. */
+    static final Comparator<ComponentDescriptionDTO> REGISTRATION_ORDER =
+            Comparator.<ComponentDescriptionDTO>comparingLong(d -> d.bundle.id).thenComparing(d -> d.name);
+}

@@ -1,0 +1,32 @@
+package io.jcontainerd.metadata.bolt;
+
+import io.jcontainerd.metadata.Transaction;
+import io.jcontainerd.namespaces.NamespaceStore;
+
+/** The typed stores of one key-space transaction. */
+final class BoltTransaction implements Transaction {
+    private final KvTx kv;
+    private NamespaceStore namespaces;
+
+    BoltTransaction(KvTx kv) {
+        this.kv = kv;
+    }
+
+    @Override
+    public boolean writable() {
+        return kv.writable();
+    }
+
+    /** The raw key space, for tests of the layout. */
+    KvTx kvForTests() {
+        return kv;
+    }
+
+    @Override
+    public NamespaceStore namespaces() {
+        if (namespaces == null) {
+            namespaces = new NamespaceStoreImpl(kv);
+        }
+        return namespaces;
+    }
+}

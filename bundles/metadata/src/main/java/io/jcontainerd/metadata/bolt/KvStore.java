@@ -1,0 +1,185 @@
+package io.jcontainerd.metadata.bolt;
+
+import io.jcontainerd.errdefs.Errdefs;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.StringDataType;
+
+/**
+ * A durable sorted key-value store on one H2 MVStore file, with bolt's transaction model.
+ *
+ * <ul>
+ * <li>Write transactions run one at a time and apply their changes to the in-memory map, keeping an
+ *     undo log so that a failing transaction leaves nothing behind.</li>
+ * <li>Read transactions run concurrently with each other and see whole write transactions only
+ *     (they exclude a writer while they read; both are in-memory and short).</li>
+ * <li>A write is acknowledged once an MVStore commit holding it has been forced to disk. Writers
+ *     that finish while a sync is in flight are covered by the next one, which the first of them
+ *     performs for all (leader-based group commit), so concurrent writers share fsyncs.</li>
+ * </ul>
+ *
+ * MVStore's own background commits are disabled: a commit only ever happens here, between write
+ * transactions, so a crash never exposes half a transaction. Changes become visible to readers when
+ * applied, slightly before they are durable; a writer is never acknowledged before.
+ */
+final class KvStore implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(KvStore.class.getName());
+
+    private final MVStore store;
+    private final MVMap<String, byte[]> map;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    private final Object syncState = new Object();
+    // guarded by syncState
+    private long applied;
+    private long durable;
+    private boolean flushing;
+    private RuntimeException failure;
+
+    private final AtomicLong syncs = new AtomicLong();
+
+    private KvStore(MVStore store) {
+        this.store = store;
+        this.map = store.openMap("metadata", new MVMap.Builder<String, byte[]>()
+                .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+    }
+
+    /** Opens (creating if needed) the store file; fails if another process holds it. */
+    static KvStore open(Path file) {
+        MVStore s = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        return new KvStore(s);
+    }
+
+    /** Runs {@code work} in a read transaction. */
+    <T> T read(Function<KvTx, T> work) {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            return work.apply(new KvTx(map, false));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Runs {@code work} in a write transaction; returns once its changes are on disk. */
+    <T> T write(Function<KvTx, T> work) {
+        long seq;
+        T result;
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            KvTx tx = new KvTx(map, true);
+            try {
+                result = work.apply(tx);
+            } catch (RuntimeException | Error e) {
+                tx.rollback();
+                throw e;
+            }
+            if (!tx.modified()) {
+                return result;
+            }
+            synchronized (syncState) {
+                seq = ++applied;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        awaitDurable(seq);
+        return result;
+    }
+
+    private void awaitDurable(long seq) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                synchronized (syncState) {
+                    while (true) {
+                        if (durable >= seq) {
+                            return;
+                        }
+                        if (failure != null) {
+                            throw Errdefs.unavailable("metadata store cannot write: %s", failure.getMessage());
+                        }
+                        if (!flushing) {
+                            flushing = true;
+                            break;
+                        }
+                        try {
+                            syncState.wait();
+                        } catch (InterruptedException e) {
+                            interrupted = true; // the write is applied; it must still be made durable
+                        }
+                    }
+                }
+                flush();
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Commits everything applied so far and forces it to disk; called by one leader at a time. */
+    private void flush() {
+        try {
+            long target;
+            lock.readLock().lock();
+            try {
+                synchronized (syncState) {
+                    target = applied;
+                }
+                store.commit();
+            } finally {
+                lock.readLock().unlock();
+            }
+            store.sync();
+            syncs.incrementAndGet();
+            synchronized (syncState) {
+                durable = Math.max(durable, target);
+                flushing = false;
+                syncState.notifyAll();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "metadata store commit failed; refusing further writes", e);
+            synchronized (syncState) {
+                failure = e;
+                flushing = false;
+                syncState.notifyAll();
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (store.isClosed()) {
+            throw Errdefs.unavailable("metadata store is closed");
+        }
+        synchronized (syncState) {
+            if (failure != null) {
+                throw Errdefs.unavailable("metadata store cannot write: %s", failure.getMessage());
+            }
+        }
+    }
+
+    /** How many fsyncs have been performed (for tests and metrics). */
+    long syncCount() {
+        return syncs.get();
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!store.isClosed()) {
+                store.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}

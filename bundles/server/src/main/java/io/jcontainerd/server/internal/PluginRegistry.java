@@ -1,0 +1,80 @@
+package io.jcontainerd.server.internal;
+
+import io.jcontainerd.plugin.Plugin;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.util.tracker.BundleTracker;
+
+/**
+ * Loads plugins. Plugin components are declared disabled; as each bundle becomes active this enables
+ * its plugin components, except those named in config.toml's {@code disabled_plugins}, which never
+ * activate and do not appear in introspection, as in containerd.
+ */
+@Component(name = "io.jcontainerd.server.plugins", immediate = true)
+public class PluginRegistry {
+    private static final System.Logger LOG = System.getLogger(PluginRegistry.class.getName());
+
+    /** Framework property: comma-separated plugin URIs not to load. */
+    public static final String DISABLED_PLUGINS = "jcontainerd.disabled_plugins";
+
+    private final ServiceComponentRuntime scr;
+    private final Set<String> disabled;
+    private final BundleTracker<Bundle> tracker;
+
+    @Activate
+    public PluginRegistry(@Reference ServiceComponentRuntime scr, BundleContext ctx) {
+        this.scr = scr;
+        this.disabled = parseList(ctx.getProperty(DISABLED_PLUGINS));
+        this.tracker = new BundleTracker<>(ctx, Bundle.ACTIVE, null) {
+            @Override
+            public Bundle addingBundle(Bundle bundle, BundleEvent event) {
+                enablePlugins(bundle);
+                return bundle;
+            }
+        };
+        tracker.open();
+    }
+
+    @Deactivate
+    void deactivate() {
+        tracker.close();
+    }
+
+    private void enablePlugins(Bundle bundle) {
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(bundle)) {
+            if (d.properties == null || !(d.properties.get(Plugin.TYPE) instanceof String type)) {
+                continue;
+            }
+            if (disabled.contains(d.name)) {
+                LOG.log(System.Logger.Level.INFO, "plugin {0} disabled by configuration", d.name);
+                continue;
+            }
+            if (!scr.isComponentEnabled(d)) {
+                LOG.log(System.Logger.Level.DEBUG, "loading plugin \"{0}\"... type={1}", d.name, type);
+                scr.enableComponent(d);
+            }
+        }
+    }
+
+    /** True if config.toml disabled the plugin {@code uri}. */
+    public boolean isDisabled(String uri) {
+        return disabled.contains(uri);
+    }
+
+    static Set<String> parseList(String value) {
+        if (value == null || value.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    }
+}
