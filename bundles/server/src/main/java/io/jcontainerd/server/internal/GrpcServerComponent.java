@@ -35,6 +35,9 @@ public class GrpcServerComponent {
     static final String GID = "jcontainerd.grpc.gid";
     static final String MAX_RECV = "jcontainerd.grpc.max_recv_message_size";
 
+    /** How long the socket waits for plugins still activating at start-up. */
+    private static final long LOAD_TIMEOUT_MS = 30_000;
+
     private final MutableHandlerRegistry registry = new MutableHandlerRegistry();
     private final Map<BindableService, ServerServiceDefinition> bound = new ConcurrentHashMap<>();
     private BundleContext context;
@@ -58,6 +61,9 @@ public class GrpcServerComponent {
         }
     }
 
+    @Reference
+    private PluginRegistry plugins;
+
     @Activate
     synchronized void activate(BundleContext ctx) throws IOException {
         this.context = ctx;
@@ -67,14 +73,23 @@ public class GrpcServerComponent {
         }
         startedListener = event -> {
             if (event.getType() == FrameworkEvent.STARTED) {
-                try {
-                    startServer();
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "failed to start the gRPC server: " + e.getMessage(), e);
-                }
+                Thread t = new Thread(this::startWhenLoaded, "grpc-server-start");
+                t.setDaemon(true);
+                t.start();
             }
         };
         ctx.addFrameworkListener(startedListener);
+    }
+
+    private void startWhenLoaded() {
+        try {
+            plugins.awaitLoaded(LOAD_TIMEOUT_MS);
+            startServer();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "failed to start the gRPC server: " + e.getMessage(), e);
+        }
     }
 
     @Deactivate

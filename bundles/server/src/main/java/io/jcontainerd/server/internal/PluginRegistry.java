@@ -1,7 +1,11 @@
 package io.jcontainerd.server.internal;
 
 import io.jcontainerd.plugin.Plugin;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
@@ -13,6 +17,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.util.promise.Promise;
 import org.osgi.util.tracker.BundleTracker;
 
 /**
@@ -20,7 +25,7 @@ import org.osgi.util.tracker.BundleTracker;
  * its plugin components, except those named in config.toml's {@code disabled_plugins}, which never
  * activate and do not appear in introspection, as in containerd.
  */
-@Component(name = "io.jcontainerd.server.plugins", immediate = true)
+@Component(name = "io.jcontainerd.server.plugins", immediate = true, service = PluginRegistry.class)
 public class PluginRegistry {
     private static final System.Logger LOG = System.getLogger(PluginRegistry.class.getName());
 
@@ -30,6 +35,7 @@ public class PluginRegistry {
     private final ServiceComponentRuntime scr;
     private final Set<String> disabled;
     private final BundleTracker<Bundle> tracker;
+    private final List<Promise<Void>> pending = new ArrayList<>();
 
     @Activate
     public PluginRegistry(@Reference ServiceComponentRuntime scr, BundleContext ctx) {
@@ -61,8 +67,37 @@ public class PluginRegistry {
             }
             if (!scr.isComponentEnabled(d)) {
                 LOG.log(System.Logger.Level.DEBUG, "loading plugin \"{0}\"... type={1}", d.name, type);
-                scr.enableComponent(d);
+                Promise<Void> enabled = scr.enableComponent(d);
+                synchronized (pending) {
+                    pending.add(enabled);
+                }
             }
+        }
+    }
+
+    /**
+     * Waits until every plugin enabled so far has been processed by the component runtime (SCR enables
+     * and activates asynchronously), at most {@code timeoutMillis}.
+     */
+    public void awaitLoaded(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (true) {
+            Promise<Void> next;
+            synchronized (pending) {
+                pending.removeIf(Promise::isDone);
+                if (pending.isEmpty()) {
+                    return;
+                }
+                next = pending.get(0);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                LOG.log(System.Logger.Level.WARNING, "plugins still loading after {0} ms; serving anyway", timeoutMillis);
+                return;
+            }
+            CountDownLatch done = new CountDownLatch(1);
+            next.onResolve(done::countDown);
+            done.await(left, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -1,0 +1,168 @@
+package io.jcontainerd.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/**
+ * The running daemon: an embedded Felix framework holding the configured features.
+ *
+ * <p>Plugins learn the daemon's directories and socket from framework properties
+ * ({@code jcontainerd.root}, {@code jcontainerd.state}, {@code jcontainerd.grpc.*}), the plugins to
+ * leave out from {@code jcontainerd.disabled_plugins}, and their own settings from Config Admin, where
+ * the configuration bridge puts {@code jcontainerd.configurations}. Everything the daemon writes lives
+ * under root, state and the socket's directory.
+ */
+final class Daemon {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+
+    private final DaemonConfig config;
+    private final Path home;
+    private final Level logLevel;
+    private Framework framework;
+
+    Daemon(DaemonConfig config, Path home, Level logLevel) {
+        this.config = config;
+        this.home = home;
+        this.logLevel = logLevel;
+    }
+
+    /** Boots the framework and starts every feature's bundles; returns once all are started. */
+    void start() throws IOException, BundleException {
+        makeDir(config.root(), "rwx------");
+        makeDir(config.state(), "rwx--x--x");
+        Path tmp = makeDir(config.state().resolve("tmp"), "rwx------");
+        Path nativeDir = makeDir(config.root().resolve("tmp"), "rwx------");
+        System.setProperty("java.io.tmpdir", tmp.toString());
+        // netty extracts its epoll library to load it; the root (not a noexec tmpfs) is the safe place
+        System.setProperty("io.grpc.netty.shaded.io.netty.native.workdir", nativeDir.toString());
+        System.setProperty("io.grpc.netty.shaded.io.netty.tmpdir", nativeDir.toString());
+
+        List<Feature> features = new ArrayList<>();
+        for (String name : config.features()) {
+            features.add(Feature.load(home.resolve("features"), name));
+        }
+        Map<String, Object> props = frameworkProperties(features);
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
+        framework = factory.newFramework(toStrings(props, new FelixLogger()));
+        framework.init();
+        installFeatures(features);
+        framework.start();
+    }
+
+    private Map<String, Object> frameworkProperties(List<Feature> features) throws IOException {
+        int maxStartOrder = features.stream().flatMap(f -> f.bundles().stream())
+                .mapToInt(Feature.BundleRef::startOrder).max().orElse(1);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(Constants.FRAMEWORK_STORAGE, config.state().resolve("osgi-cache").toString());
+        p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, String.valueOf(maxStartOrder));
+        p.put("felix.startlevel.bundle", "1");
+        p.put("felix.log.level", logLevel.intValue() <= Level.FINE.intValue() ? "4" : "2");
+        p.put("ds.loglevel", logLevel.intValue() <= Level.FINEST.intValue() ? "debug" : "warn");
+        p.put("jcontainerd.home", home.toString());
+        p.put("jcontainerd.root", config.root().toString());
+        p.put("jcontainerd.state", config.state().toString());
+        p.put("jcontainerd.grpc.address", config.grpcAddress());
+        p.put("jcontainerd.grpc.uid", String.valueOf(config.grpcUid()));
+        p.put("jcontainerd.grpc.gid", String.valueOf(config.grpcGid()));
+        p.put("jcontainerd.grpc.max_recv_message_size", String.valueOf(config.maxRecvMessageSize()));
+        p.put("jcontainerd.disabled_plugins", String.join(",", config.disabledPlugins()));
+        p.put("jcontainerd.configurations", configurations(features));
+        // hot deployment (the hotdeploy feature): bundles dropped into <home>/deploy
+        p.put("felix.fileinstall.dir", home.resolve("deploy").toString());
+        p.put("felix.fileinstall.tmpdir", config.state().resolve("tmp").toString());
+        p.put("felix.fileinstall.poll", "1000");
+        p.put("felix.fileinstall.noInitialDelay", "true");
+        p.put("felix.fileinstall.enableConfigSave", "false");
+        p.put("felix.fileinstall.log.level", "1");
+        return p;
+    }
+
+    /** Feature defaults overlaid with config.toml's plugin tables, as JSON for the configuration bridge. */
+    private String configurations(List<Feature> features) throws IOException {
+        Map<String, ObjectNode> merged = new LinkedHashMap<>();
+        for (Feature f : features) {
+            f.configurations().forEach((pid, props) -> merged.computeIfAbsent(pid,
+                    k -> JsonNodeFactory.instance.objectNode()).setAll(props));
+        }
+        config.plugins().forEach((pid, props) -> merged.computeIfAbsent(pid,
+                k -> JsonNodeFactory.instance.objectNode()).setAll(props));
+        return new ObjectMapper().writeValueAsString(merged);
+    }
+
+    private void installFeatures(List<Feature> features) throws IOException, BundleException {
+        Path bundles = home.resolve("bundle");
+        Map<String, Bundle> installed = new HashMap<>();
+        for (Feature f : features) {
+            for (Feature.BundleRef ref : f.bundles()) {
+                if (installed.containsKey(ref.toString())) {
+                    continue;
+                }
+                Path jar = bundles.resolve(ref.fileName());
+                if (!Files.isRegularFile(jar)) {
+                    throw new IOException("feature " + f.name() + " needs " + ref + " but " + jar + " is missing");
+                }
+                Bundle b = framework.getBundleContext().installBundle("reference:" + jar.toUri());
+                b.adapt(BundleStartLevel.class).setStartLevel(ref.startOrder());
+                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    b.start();
+                }
+                installed.put(ref.toString(), b);
+                LOG.log(Level.FINE, "installed {0} at start order {1}", new Object[] {ref, ref.startOrder()});
+            }
+        }
+    }
+
+    /** Stops the framework and waits for it (plugins deactivate, the socket goes away). */
+    void stop() throws InterruptedException, BundleException {
+        if (framework != null) {
+            framework.stop();
+            FrameworkEvent e = framework.waitForStop(30_000);
+            if (e.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                LOG.warning("the framework did not stop within 30s");
+            }
+        }
+    }
+
+    /** Blocks until the framework stops. */
+    void awaitStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+
+    /** Felix takes a few non-string properties (its logger) through the string map it is given. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Map<String, String> toStrings(Map<String, Object> p, Object felixLogger) {
+        Map out = new HashMap<>(p);
+        out.put("felix.log.logger", felixLogger);
+        return out;
+    }
+
+    private static Path makeDir(Path dir, String mode) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+        }
+        return dir;
+    }
+}

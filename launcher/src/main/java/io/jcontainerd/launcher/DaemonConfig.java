@@ -1,0 +1,130 @@
+package io.jcontainerd.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The daemon configuration: containerd's config.toml (version 2) keys that jcontainerd honours, after
+ * the command-line flags are applied.
+ *
+ * @param root             persistent directory ({@code root})
+ * @param state            volatile directory ({@code state})
+ * @param grpcAddress      unix socket path ({@code [grpc] address})
+ * @param grpcUid          socket owner, -1 to keep the daemon's ({@code [grpc] uid})
+ * @param grpcGid          socket group, -1 to keep the daemon's ({@code [grpc] gid})
+ * @param maxRecvMessageSize largest request accepted ({@code [grpc] max_recv_message_size})
+ * @param disabledPlugins  plugin URIs not to load ({@code disabled_plugins})
+ * @param features         feature names to install ({@code features}, jcontainerd's own key)
+ * @param logLevel         {@code [debug] level}, overridden by {@code --log-level}
+ * @param plugins          {@code [plugins."<uri>"]} tables, nested tables flattened to dotted keys
+ */
+record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int grpcGid, int maxRecvMessageSize,
+        List<String> disabledPlugins, List<String> features, String logLevel, Map<String, ObjectNode> plugins) {
+
+    static final Path DEFAULT_CONFIG = Path.of("/etc/jcontainerd/config.toml");
+    static final String DEFAULT_ROOT = "/var/lib/jcontainerd";
+    static final String DEFAULT_STATE = "/run/jcontainerd";
+    static final String DEFAULT_ADDRESS = "/run/jcontainerd/jcontainerd.sock";
+    static final int DEFAULT_MAX_MESSAGE_SIZE = 16 << 20;
+
+    /**
+     * Reads the configuration: the file given with {@code --config} must exist; the default file is
+     * optional. Flags override the file.
+     */
+    static DaemonConfig load(Options options) throws IOException {
+        Path file = options.config() != null ? options.config() : DEFAULT_CONFIG;
+        JsonNode toml;
+        try {
+            toml = new TomlMapper().readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            if (options.config() != null) {
+                throw new IOException("failed to load TOML from " + file + ": no such file", e);
+            }
+            toml = JsonNodeFactory.instance.objectNode();
+        }
+        return from(toml, options);
+    }
+
+    static DaemonConfig from(JsonNode toml, Options options) throws IOException {
+        int version = toml.path("version").asInt(1);
+        if (version > 2) {
+            throw new IOException("unsupported config version " + version + ": expected 2");
+        }
+        String root = first(options.root(), text(toml, "root"), DEFAULT_ROOT);
+        String state = first(options.state(), text(toml, "state"), DEFAULT_STATE);
+        JsonNode grpc = toml.path("grpc");
+        String address = first(options.address(), text(grpc, "address"), DEFAULT_ADDRESS);
+        String level = first(options.logLevel(), text(toml.path("debug"), "level"), "info");
+        Map<String, ObjectNode> plugins = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = toml.path("plugins").fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isObject()) {
+                ObjectNode flat = JsonNodeFactory.instance.objectNode();
+                flatten("", e.getValue(), flat);
+                plugins.put(e.getKey(), flat);
+            }
+        }
+        List<String> features = strings(toml.path("features"));
+        return new DaemonConfig(
+                absolute(root, "root"), absolute(state, "state"), absolute(address, "grpc address").toString(),
+                grpc.path("uid").asInt(-1), grpc.path("gid").asInt(-1),
+                grpc.path("max_recv_message_size").asInt(DEFAULT_MAX_MESSAGE_SIZE),
+                strings(toml.path("disabled_plugins")),
+                features.isEmpty() ? List.of("core", "hotdeploy") : features,
+                level, plugins);
+    }
+
+    private static void flatten(String prefix, JsonNode node, ObjectNode out) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            if (e.getValue().isObject()) {
+                flatten(key, e.getValue(), out);
+            } else {
+                out.set(key, e.getValue());
+            }
+        }
+    }
+
+    private static Path absolute(String p, String what) throws IOException {
+        Path path = Path.of(p);
+        if (!path.isAbsolute()) {
+            throw new IOException(what + " must be an absolute path: " + p);
+        }
+        return path.normalize();
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isValueNode() && !v.asText().isEmpty() ? v.asText() : null;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> out.add(n.asText()));
+        }
+        return List.copyOf(out);
+    }
+
+    @SafeVarargs
+    private static <T> T first(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+}
