@@ -2,7 +2,6 @@ package io.jcontainerd.server.internal;
 
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.util.MutableHandlerRegistry;
 import io.jcontainerd.plugin.DaemonPaths;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ public class GrpcServerComponent {
     /** How long the socket waits for plugins still activating at start-up. */
     private static final long LOAD_TIMEOUT_MS = 30_000;
 
-    private final MutableHandlerRegistry registry = new MutableHandlerRegistry();
+    private final ServiceRegistry registry = new ServiceRegistry();
     private final Map<BindableService, ServerServiceDefinition> bound = new ConcurrentHashMap<>();
     private BundleContext context;
     private FrameworkListener startedListener;
@@ -49,14 +48,14 @@ public class GrpcServerComponent {
     void bindService(BindableService service) {
         ServerServiceDefinition def = service.bindService();
         bound.put(service, def);
-        registry.addService(def);
+        registry.add(def);
         LOG.log(System.Logger.Level.DEBUG, "serving {0}", def.getServiceDescriptor().getName());
     }
 
     void unbindService(BindableService service) {
         ServerServiceDefinition def = bound.remove(service);
         if (def != null) {
-            registry.removeService(def);
+            registry.remove(def);
             LOG.log(System.Logger.Level.DEBUG, "stopped serving {0}", def.getServiceDescriptor().getName());
         }
     }

@@ -1,0 +1,112 @@
+package io.jcontainerd.itests;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built jcontainerd distribution run as a daemon in a private directory: its own config.toml,
+ * root, state and socket. Stopping is by the pid this started; closing removes the directory.
+ */
+final class Daemon implements AutoCloseable {
+    static final Path DIST = Path.of(System.getProperty("jcontainerd.dist", "../dist/target/jcontainerd"))
+            .toAbsolutePath().normalize();
+
+    final Path dir;
+    final Path root;
+    final Path state;
+    final Path socket;
+    final Path config;
+    final Path log;
+    private final List<String> extraEnv = new ArrayList<>();
+    private Process process;
+
+    private Daemon(Path dir, String extraToml) throws IOException {
+        this.dir = dir;
+        this.root = dir.resolve("root");
+        this.state = dir.resolve("state");
+        this.socket = dir.resolve("run").resolve("jcontainerd.sock");
+        this.config = dir.resolve("config.toml");
+        this.log = dir.resolve("daemon.log");
+        Files.writeString(config, "version = 2\n"
+                + "root = \"" + root + "\"\n"
+                + "state = \"" + state + "\"\n"
+                + extraToml + "\n"
+                + "[grpc]\n  address = \"" + socket + "\"\n");
+    }
+
+    /** A daemon in a fresh directory; {@code extraToml} goes at the top level of its config.toml. */
+    static Daemon create(String extraToml) throws IOException {
+        return new Daemon(Files.createTempDirectory("jcd-itest-"), extraToml);
+    }
+
+    /** Adds {@code NAME=value} to the daemon's environment for the next start. */
+    Daemon env(String nameValue) {
+        extraEnv.add(nameValue);
+        return this;
+    }
+
+    /** Starts the daemon and waits until it serves on its socket. */
+    Daemon start() throws IOException, InterruptedException {
+        process = launch();
+        if (!Processes.awaitLive(socket, process, 30_000)) {
+            String why = process.isAlive() ? "did not serve within 30s" : "exited with " + process.exitValue();
+            if (process.isAlive()) {
+                process.destroyForcibly().waitFor();
+            }
+            throw new AssertionError("jcontainerd " + why + "\n" + logText());
+        }
+        return this;
+    }
+
+    /** Starts another process on the same configuration without waiting for it to serve. */
+    Process launch() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(DIST.resolve("bin/jcontainerd").toString(), "--config", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        for (String e : extraEnv) {
+            int eq = e.indexOf('=');
+            pb.environment().put(e.substring(0, eq), e.substring(eq + 1));
+        }
+        return pb.start();
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** SIGKILL, as a crash or power cut would end it. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait; answers the exit code. */
+    int terminate() throws InterruptedException {
+        return Processes.terminate(process, 30);
+    }
+
+    Processes.Result ctr(String... args) throws IOException, InterruptedException {
+        return Processes.ctr(socket, args);
+    }
+
+    String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            Processes.terminate(process, 30);
+        }
+        Processes.deleteTree(dir);
+    }
+}

@@ -1,0 +1,136 @@
+package io.jcontainerd.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import containerd.services.namespaces.v1.CreateNamespaceRequest;
+import containerd.services.namespaces.v1.ListNamespacesRequest;
+import containerd.services.namespaces.v1.Namespace;
+import containerd.services.namespaces.v1.NamespacesGrpc;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.Test;
+
+/** Start, stop, crash and exclusivity of the daemon process. */
+public class DaemonLifecycleIT {
+
+    @Test
+    public void namespaceSurvivesKill9() throws Exception {
+        try (Daemon d = Daemon.create("").start()) {
+            assertEquals(0, d.ctr("namespaces", "create", "n2", "k=v").rc());
+            d.kill9();
+            assertTrue("a SIGKILLed daemon leaves its socket file", Files.exists(d.socket));
+            d.start();
+            Processes.Result ls = d.ctr("namespaces", "ls");
+            assertEquals(ls.toString(), 0, ls.rc());
+            assertTrue(ls.out(), ls.out().lines().anyMatch(l -> l.matches("n2\\s+k=v\\s*")));
+        }
+    }
+
+    /** Every create acknowledged before a SIGKILL in the middle of 16 concurrent writers is there after. */
+    @Test
+    public void acknowledgedWritesSurviveKill9UnderLoad() throws Exception {
+        try (Daemon d = Daemon.create("").start()) {
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            try (Grpc grpc = new Grpc(d.socket)) {
+                NamespacesGrpc.NamespacesBlockingStub ns = NamespacesGrpc.newBlockingStub(grpc.channel);
+                for (int t = 0; t < 16; t++) {
+                    int worker = t;
+                    pool.submit(() -> {
+                        for (int i = 0; !stop.get(); i++) {
+                            String name = "w" + worker + "-" + i;
+                            try {
+                                ns.create(CreateNamespaceRequest.newBuilder()
+                                        .setNamespace(Namespace.newBuilder().setName(name).putLabels("i", "" + i)).build());
+                                acknowledged.add(name);
+                            } catch (RuntimeException killed) {
+                                return;
+                            }
+                        }
+                    });
+                }
+                Thread.sleep(1500);
+                d.kill9();
+                stop.set(true);
+                pool.shutdown();
+                assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+            }
+            assertTrue("the load produced writes", acknowledged.size() > 50);
+            d.start();
+            try (Grpc grpc = new Grpc(d.socket)) {
+                List<Namespace> after = NamespacesGrpc.newBlockingStub(grpc.channel)
+                        .list(ListNamespacesRequest.getDefaultInstance()).getNamespacesList();
+                Set<String> present = after.stream().map(Namespace::getName).collect(Collectors.toSet());
+                Set<String> lost = new HashSet<>(acknowledged);
+                lost.removeAll(present);
+                assertTrue("acknowledged but lost: " + lost, lost.isEmpty());
+                // nothing half-written: every namespace present carries its label
+                for (Namespace n : after) {
+                    assertEquals(n.getName(), 1, n.getLabelsCount());
+                }
+            }
+        }
+    }
+
+    @Test
+    public void secondDaemonOnTheSameSocketRefuses() throws Exception {
+        try (Daemon d = Daemon.create("").start()) {
+            Process second = d.launch();
+            assertTrue("second daemon should exit", second.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(1, second.exitValue());
+            assertTrue(d.logText(), d.logText().contains("is already serving on " + d.socket + ": refusing to start"));
+            assertEquals("the first daemon keeps serving", 0, d.ctr("version").rc());
+        }
+    }
+
+    @Test
+    public void sigtermStopsCleanlyAndTheDataStays() throws Exception {
+        try (Daemon d = Daemon.create("").start()) {
+            assertEquals(0, d.ctr("namespaces", "create", "kept").rc());
+            assertEquals(0, d.terminate());
+            assertFalse("socket removed", Files.exists(d.socket));
+            assertFalse("lock removed", Files.exists(d.socket.resolveSibling("jcontainerd.sock.lock")));
+            assertTrue(d.logText(), d.logText().contains("msg=\"jcontainerd stopped\""));
+            d.start();
+            assertTrue(d.ctr("namespaces", "ls", "-q").out().lines().anyMatch("kept"::equals));
+        }
+    }
+
+    /** The daemon writes only below root, state and the socket's directory (here all inside d.dir). */
+    @Test
+    public void writesNothingOutsideItsDirectories() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Daemon d = Daemon.create("")) {
+            long before = System.currentTimeMillis() - 1000;
+            d.start();
+            assertEquals(0, d.ctr("namespaces", "create", "w1").rc());
+            d.terminate();
+            try (Stream<Path> s = Files.walk(tmp, 2)) {
+                List<Path> fresh = s.filter(p -> !p.startsWith(d.dir))
+                        .filter(p -> !p.getFileName().toString().startsWith("jcd-"))
+                        .filter(p -> p.toFile().lastModified() > before && p.toFile().isFile())
+                        .filter(p -> !p.toString().contains("surefire") && !p.toString().contains("failsafe"))
+                        .toList();
+                assertTrue("files written outside the daemon's directories: " + fresh, fresh.isEmpty());
+            }
+            Set<String> top;
+            try (Stream<Path> s = Files.list(d.dir)) {
+                top = s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+            }
+            assertEquals(Set.of("config.toml", "daemon.log", "root", "state", "run"), top);
+        }
+    }
+}

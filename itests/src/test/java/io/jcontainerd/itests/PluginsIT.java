@@ -1,0 +1,122 @@
+package io.jcontainerd.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import containerd.services.version.v1.VersionGrpc;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/** Version, introspection and health through the real ctr and a gRPC client. */
+public class PluginsIT {
+    private static Daemon ours;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        ours = Daemon.create("").start();
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (ours != null) {
+            ours.close();
+        }
+    }
+
+    @Test
+    public void versionShowsServerVersionRevisionAndAPersistentUuid() throws Exception {
+        Processes.Result v = ours.ctr("version");
+        assertEquals(v.toString(), 0, v.rc());
+        Matcher m = Pattern.compile("Server:\\n  Version:  (\\S+)\\n  Revision: (\\S+)\\n  UUID: (\\S+)\\n").matcher(v.out());
+        assertTrue(v.out(), m.find());
+        assertEquals("0.1.0-SNAPSHOT", m.group(1));
+        assertTrue("revision is the git commit: " + m.group(2), m.group(2).matches("[0-9a-f]{40}(\\.m)?"));
+        String uuid = m.group(3);
+        assertEquals(uuid, Files.readString(ours.root.resolve("io.containerd.grpc.v1.introspection/uuid")).strip());
+        assertTrue(ours.ctr("version").out().contains("UUID: " + uuid + "\n"));
+    }
+
+    @Test
+    public void pluginsAreListedOk() throws Exception {
+        Processes.Result ls = ours.ctr("plugins", "ls");
+        assertEquals(ls.toString(), 0, ls.rc());
+        List<String> rows = ls.out().lines().map(String::strip).toList();
+        assertTrue(rows.get(0), rows.get(0).matches("TYPE\\s+ID\\s+PLATFORMS\\s+STATUS"));
+        for (String plugin : List.of(
+                "io.containerd.metadata.v1 bolt",
+                "io.containerd.service.v1 namespaces-service",
+                "io.containerd.service.v1 introspection-service",
+                "io.containerd.grpc.v1 namespaces",
+                "io.containerd.grpc.v1 introspection",
+                "io.containerd.grpc.v1 version",
+                "io.containerd.grpc.v1 healthcheck")) {
+            String[] typeId = plugin.split(" ");
+            assertTrue(plugin + " ok in\n" + ls.out(), rows.stream().anyMatch(r ->
+                    r.matches(Pattern.quote(typeId[0]) + "\\s+" + Pattern.quote(typeId[1]) + "\\s+-\\s+ok")));
+        }
+        assertEquals("dependencies come first", "io.containerd.metadata.v1", rows.get(1).split("\\s+")[0]);
+    }
+
+    @Test
+    public void detailedListShowsRequirements() throws Exception {
+        Processes.Result d = ours.ctr("plugins", "ls", "-d", "id==namespaces-service");
+        assertEquals(d.toString(), 0, d.rc());
+        assertTrue(d.out(), d.out().matches("(?s)Type:\\s+io.containerd.service.v1\\nID:\\s+namespaces-service\\n"
+                + "Requires:\\s*\\n\\s+io.containerd.metadata.v1\\n.*"));
+        Processes.Result grpc = ours.ctr("plugins", "ls", "-d", "type==io.containerd.grpc.v1,id==namespaces");
+        assertTrue(grpc.out(), grpc.out().contains("Requires:") && grpc.out().contains("io.containerd.service.v1"));
+    }
+
+    @Test
+    public void filtersSelectAndBadFiltersFailLikeContainerd() throws Exception {
+        Processes.Result grpcOnly = ours.ctr("plugins", "ls", "type==io.containerd.grpc.v1");
+        List<String> rows = grpcOnly.out().lines().skip(1).toList();
+        assertEquals(grpcOnly.out(), 4, rows.size());
+        assertTrue(rows.stream().allMatch(r -> r.startsWith("io.containerd.grpc.v1 ")));
+        Processes.Result either = ours.ctr("plugins", "ls", "-q", "id==bolt", "id==version");
+        assertEquals(List.of("bolt", "version"), either.out().lines().toList());
+
+        try (Containerd reference = Containerd.start()) {
+            for (String bad : List.of("badfilter==", "type==/x", "labels.|x|==y")) {
+                assertEquals(bad, reference.ctr("plugins", "ls", bad), ours.ctr("plugins", "ls", bad));
+            }
+        }
+    }
+
+    @Test
+    public void healthIsServing() throws Exception {
+        try (Grpc grpc = new Grpc(ours.socket)) {
+            HealthCheckResponse r = HealthGrpc.newBlockingStub(grpc.channel).check(HealthCheckRequest.getDefaultInstance());
+            assertEquals(HealthCheckResponse.ServingStatus.SERVING, r.getStatus());
+        }
+    }
+
+    @Test
+    public void disabledPluginIsNeitherListedNorServed() throws Exception {
+        try (Daemon d = Daemon.create("disabled_plugins = [\"io.containerd.grpc.v1.version\"]").start();
+                Grpc grpc = new Grpc(d.socket)) {
+            Processes.Result ls = d.ctr("plugins", "ls");
+            assertFalse(ls.out(), ls.out().contains(" version "));
+            assertTrue(ls.out(), ls.out().contains(" introspection "));
+            try {
+                VersionGrpc.newBlockingStub(grpc.channel).version(com.google.protobuf.Empty.getDefaultInstance());
+                throw new AssertionError("Version answered although disabled");
+            } catch (StatusRuntimeException e) {
+                assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+                // grpc-go's words, which containerd's clients see
+                assertEquals("unknown service containerd.services.version.v1.Version", e.getStatus().getDescription());
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.jcontainerd.itests;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Small process and file helpers shared by the end-to-end tests. */
+final class Processes {
+    private Processes() {
+    }
+
+    /** A finished command: exit code and both outputs. */
+    record Result(int rc, String out, String err) {
+        @Override
+        public String toString() {
+            return "rc=" + rc + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** Runs a command to completion (at most {@code timeoutSeconds}), feeding it no input. */
+    static Result run(long timeoutSeconds, List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("jcd-out", ".txt");
+        Path err = Files.createTempFile("jcd-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError("timed out after " + timeoutSeconds + "s: " + command);
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** Runs {@code ctr --address socket args...}. */
+    static Result ctr(Path socket, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ctr", "--address", socket.toString()));
+        cmd.addAll(List.of(args));
+        return run(60, cmd);
+    }
+
+    /** True if something accepts connections on the unix socket. */
+    static boolean isLive(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Waits until the socket serves or the process dies or the time is up. */
+    static boolean awaitLive(Path socket, Process process, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            if (isLive(socket)) {
+                return true;
+            }
+            if (process != null && !process.isAlive()) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
+    /** Deletes a directory tree (after the processes using it are gone). */
+    static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Sends SIGTERM and waits; SIGKILL if it does not exit in time. */
+    static int terminate(Process p, long timeoutSeconds) throws InterruptedException {
+        if (!p.isAlive()) {
+            return p.exitValue();
+        }
+        p.destroy();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("process " + p.pid() + " ignored SIGTERM for " + timeoutSeconds + "s");
+        }
+        return p.exitValue();
+    }
+}
