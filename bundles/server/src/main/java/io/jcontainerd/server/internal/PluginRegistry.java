@@ -4,13 +4,18 @@ import io.jcontainerd.plugin.Plugin;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.annotations.Activate;
@@ -35,24 +40,49 @@ public class PluginRegistry {
     private final ServiceComponentRuntime scr;
     private final Set<String> disabled;
     private final BundleTracker<Bundle> tracker;
+    private final BundleContext context;
+    private final ServiceListener scrChanged;
     private final List<Promise<Void>> pending = new ArrayList<>();
+    /** Components enabled once per bundle life, so that an operator's later disable is respected. */
+    private final Set<String> enabledOnce = ConcurrentHashMap.newKeySet();
 
     @Activate
     public PluginRegistry(@Reference ServiceComponentRuntime scr, BundleContext ctx) {
         this.scr = scr;
         this.disabled = parseList(ctx.getProperty(DISABLED_PLUGINS));
+        this.context = ctx;
         this.tracker = new BundleTracker<>(ctx, Bundle.ACTIVE, null) {
             @Override
             public Bundle addingBundle(Bundle bundle, BundleEvent event) {
                 enablePlugins(bundle);
                 return bundle;
             }
+
+            @Override
+            public void removedBundle(Bundle bundle, BundleEvent event, Bundle object) {
+                String prefix = bundle.getBundleId() + "/";
+                enabledOnce.removeIf(k -> k.startsWith(prefix));
+            }
         };
+        // SCR may read a bundle's components after the bundle turned active; its change count tells
+        this.scrChanged = event -> {
+            if (event.getType() == ServiceEvent.MODIFIED) {
+                for (Bundle b : tracker.getBundles() == null ? new Bundle[0] : tracker.getBundles()) {
+                    enablePlugins(b);
+                }
+            }
+        };
+        try {
+            ctx.addServiceListener(scrChanged, "(" + Constants.OBJECTCLASS + "=" + ServiceComponentRuntime.class.getName() + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
         tracker.open();
     }
 
     @Deactivate
     void deactivate() {
+        context.removeServiceListener(scrChanged);
         tracker.close();
     }
 
@@ -65,7 +95,7 @@ public class PluginRegistry {
                 LOG.log(System.Logger.Level.INFO, "plugin {0} disabled by configuration", d.name);
                 continue;
             }
-            if (!scr.isComponentEnabled(d)) {
+            if (enabledOnce.add(bundle.getBundleId() + "/" + d.name) && !scr.isComponentEnabled(d)) {
                 LOG.log(System.Logger.Level.DEBUG, "loading plugin \"{0}\"... type={1}", d.name, type);
                 Promise<Void> enabled = scr.enableComponent(d);
                 synchronized (pending) {
