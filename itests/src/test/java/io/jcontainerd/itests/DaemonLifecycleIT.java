@@ -85,6 +85,23 @@ public class DaemonLifecycleIT {
         }
     }
 
+    /**
+     * Regression: the socket once opened while SCR had not yet read the plugin bundles, so the first
+     * clients met "unknown service". The first call after the socket answers must find every service.
+     */
+    @Test
+    public void theFirstCallAfterTheSocketOpensFindsEveryService() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            try (Daemon d = Daemon.create("").start(); Grpc grpc = new Grpc(d.socket)) {
+                NamespacesGrpc.newBlockingStub(grpc.channel).list(ListNamespacesRequest.getDefaultInstance());
+                containerd.services.version.v1.VersionGrpc.newBlockingStub(grpc.channel)
+                        .version(com.google.protobuf.Empty.getDefaultInstance());
+                io.grpc.health.v1.HealthGrpc.newBlockingStub(grpc.channel)
+                        .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
+            }
+        }
+    }
+
     @Test
     public void secondDaemonOnTheSameSocketRefuses() throws Exception {
         try (Daemon d = Daemon.create("").start()) {

@@ -89,6 +89,10 @@ public class PluginLifecycleIT {
         return introspection().plugins(List.of()).stream().collect(Collectors.toMap(PluginInfo::uri, p -> p));
     }
 
+    private boolean introspectionUp() {
+        return ctx.getServiceReference(IntrospectionService.class) != null;
+    }
+
     private Bundle bundleNamed(String symbolicName) {
         for (Bundle b : ctx.getBundles()) {
             if (symbolicName.equals(b.getSymbolicName())) {
@@ -109,6 +113,9 @@ public class PluginLifecycleIT {
     }
 
     private boolean allOk() {
+        if (!introspectionUp()) {
+            return false;
+        }
         Map<String, PluginInfo> p = plugins();
         return p.size() == 7 && p.values().stream().allMatch(i -> i.initError() == null);
     }

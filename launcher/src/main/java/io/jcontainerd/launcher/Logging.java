@@ -77,8 +77,7 @@ final class Logging {
         // is reported on every connection
         quiet("io.grpc.netty.shaded.io.netty", Level.WARNING);
         quiet("io.grpc.netty.shaded.io.netty.bootstrap", Level.SEVERE);
-        quiet("io.grpc.netty.shaded.io.grpc.netty", Level.INFO);
-        quiet("io.grpc", Level.INFO);
+        quiet("io.grpc", Level.WARNING);
     }
 
     /** JUL holds loggers weakly; the configured ones are kept here so their levels stick. */

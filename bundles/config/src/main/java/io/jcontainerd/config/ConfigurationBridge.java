@@ -33,8 +33,8 @@ public class ConfigurationBridge implements BundleActivator {
     @Override
     public void start(BundleContext ctx) throws Exception {
         String json = ctx.getProperty(PROPERTY);
-        if (json == null || json.isBlank()) {
-            return;
+        if (json == null || json.isBlank() || json.strip().equals("{}")) {
+            return; // the common case; spares loading a JSON parser at start-up
         }
         ServiceReference<ConfigurationAdmin> ref = ctx.getServiceReference(ConfigurationAdmin.class);
         if (ref == null) {

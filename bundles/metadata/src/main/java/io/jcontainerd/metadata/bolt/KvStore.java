@@ -24,8 +24,14 @@ import org.h2.mvstore.type.StringDataType;
  * </ul>
  *
  * MVStore's own background commits are disabled: a commit only ever happens here, between write
- * transactions, so a crash never exposes half a transaction. Changes become visible to readers when
- * applied, slightly before they are durable; a writer is never acknowledged before.
+ * transactions, so a crash never exposes half a transaction (and {@code commit()} then writes
+ * synchronously, so the sync after it covers the data). Changes become visible to readers when applied,
+ * slightly before they are durable; a writer is never acknowledged before.
+ *
+ * <p>Without MVStore's background housekeeping the file would grow by a chunk per commit for as long as
+ * freed space is retained (45 s by default: gigabytes under load). So freed space is reusable at once
+ * (retention 0), which needs every reader to register the version it reads, and every
+ * {@value #COMPACT_EVERY} commits partly filled chunks are rewritten.
  */
 final class KvStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KvStore.class.getName());
@@ -43,6 +49,13 @@ final class KvStore implements AutoCloseable {
 
     private final AtomicLong syncs = new AtomicLong();
 
+    /** Commits between two compaction passes. */
+    static final int COMPACT_EVERY = 1000;
+    /** Chunks less full than this (percent) are rewritten by compaction. */
+    private static final int COMPACT_FILL_RATE = 50;
+    /** Bytes one compaction pass may rewrite. */
+    private static final int COMPACT_WRITE_BYTES = 4 << 20;
+
     private KvStore(MVStore store) {
         this.store = store;
         this.map = store.openMap("metadata", new MVMap.Builder<String, byte[]>()
@@ -52,16 +65,23 @@ final class KvStore implements AutoCloseable {
     /** Opens (creating if needed) the store file; fails if another process holds it. */
     static KvStore open(Path file) {
         MVStore s = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        s.setRetentionTime(0);
         return new KvStore(s);
     }
 
     /** Runs {@code work} in a read transaction. */
     <T> T read(Function<KvTx, T> work) {
         lock.readLock().lock();
+        MVStore.TxCounter version = null;
         try {
             checkOpen();
+            // keeps the chunks of the version being read from reuse by a concurrent commit
+            version = store.registerVersionUsage();
             return work.apply(new KvTx(map, false));
         } finally {
+            if (version != null) {
+                store.deregisterVersionUsage(version);
+            }
             lock.readLock().unlock();
         }
     }
@@ -133,6 +153,9 @@ final class KvStore implements AutoCloseable {
             try {
                 synchronized (syncState) {
                     target = applied;
+                }
+                if (syncs.get() % COMPACT_EVERY == COMPACT_EVERY - 1) {
+                    store.compact(COMPACT_FILL_RATE, COMPACT_WRITE_BYTES);
                 }
                 store.commit();
             } finally {

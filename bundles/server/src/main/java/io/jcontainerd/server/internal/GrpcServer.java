@@ -36,18 +36,25 @@ final class GrpcServer implements AutoCloseable {
     private EventLoopGroup workers;
     private ExecutorService executor;
     private Server server;
+    private boolean bound;
 
     GrpcServer(Settings settings, HandlerRegistry services) {
         this.settings = settings;
         this.services = services;
     }
 
-    synchronized void start() throws IOException {
+    /**
+     * Loads the transport and builds the server without binding, so that this (slow) part can run
+     * while the plugins are still loading.
+     */
+    synchronized void prepare() throws IOException {
+        if (server != null) {
+            return;
+        }
         if (!Epoll.isAvailable()) {
             throw new IOException("epoll transport unavailable: " + Epoll.unavailabilityCause());
         }
         Path socket = settings.socket();
-        UnixSockets.prepare(socket);
         boss = new EpollEventLoopGroup(1, new DefaultThreadFactory("grpc-accept", true));
         workers = new EpollEventLoopGroup(2, new DefaultThreadFactory("grpc-io", true));
         AtomicInteger n = new AtomicInteger();
@@ -67,8 +74,16 @@ final class GrpcServer implements AutoCloseable {
                 .intercept(CallInterceptors.ERRORS)
                 .intercept(CallInterceptors.NAMESPACE)
                 .build();
+    }
+
+    /** Binds the socket (removing a stale one) and starts answering. */
+    synchronized void start() throws IOException {
+        prepare();
+        Path socket = settings.socket();
+        UnixSockets.prepare(socket);
         try {
             server.start();
+            bound = true;
             UnixSockets.secure(socket, settings.uid(), settings.gid());
         } catch (IOException | RuntimeException e) {
             close();
@@ -101,10 +116,13 @@ final class GrpcServer implements AutoCloseable {
             executor.shutdownNow();
             executor = null;
         }
-        try {
-            Files.deleteIfExists(settings.socket());
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not remove socket " + settings.socket(), e);
+        if (bound) {
+            bound = false;
+            try {
+                Files.deleteIfExists(settings.socket());
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not remove socket " + settings.socket(), e);
+            }
         }
     }
 }

@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.Constants;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -42,6 +45,7 @@ public class GrpcServerComponent {
     private BundleContext context;
     private FrameworkListener startedListener;
     private GrpcServer server;
+    private Thread starter;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -64,26 +68,47 @@ public class GrpcServerComponent {
     private PluginRegistry plugins;
 
     @Activate
-    synchronized void activate(BundleContext ctx) throws IOException {
+    synchronized void activate(BundleContext ctx) {
         this.context = ctx;
-        if (ctx.getBundle(0).getState() == Bundle.ACTIVE) {
-            startServer();
-            return;
-        }
+        this.server = new GrpcServer(settings(ctx), registry);
+        CountDownLatch frameworkStarted = new CountDownLatch(1);
         startedListener = event -> {
             if (event.getType() == FrameworkEvent.STARTED) {
-                Thread t = new Thread(this::startWhenLoaded, "grpc-server-start");
-                t.setDaemon(true);
-                t.start();
+                frameworkStarted.countDown();
             }
         };
         ctx.addFrameworkListener(startedListener);
+        if (frameworkHasStarted(ctx)) {
+            frameworkStarted.countDown(); // this bundle was restarted in a running daemon
+        }
+        GrpcServer s = server;
+        starter = new Thread(() -> serveWhenReady(s, frameworkStarted), "grpc-server-start");
+        starter.setDaemon(true);
+        starter.start();
     }
 
-    private void startWhenLoaded() {
+    /**
+     * True once the framework has reached its beginning start level. (Felix marks the system bundle
+     * active before it raises the start level, so its state alone does not tell.)
+     */
+    private static boolean frameworkHasStarted(BundleContext ctx) {
+        Bundle system = ctx.getBundle(0);
+        String beginning = ctx.getProperty(Constants.FRAMEWORK_BEGINNING_STARTLEVEL);
+        int target = beginning == null || beginning.isBlank() ? 1 : Integer.parseInt(beginning.trim());
+        return system.getState() == Bundle.ACTIVE && system.adapt(FrameworkStartLevel.class).getStartLevel() >= target;
+    }
+
+    /** Prepares the transport at once, then opens the socket when the framework and plugins are up. */
+    private void serveWhenReady(GrpcServer s, CountDownLatch frameworkStarted) {
         try {
+            s.prepare();
+            frameworkStarted.await();
             plugins.awaitLoaded(LOAD_TIMEOUT_MS);
-            startServer();
+            synchronized (this) {
+                if (server == s) {
+                    s.start();
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
@@ -92,24 +117,18 @@ public class GrpcServerComponent {
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        if (startedListener != null) {
+    void deactivate() throws InterruptedException {
+        GrpcServer s;
+        Thread t;
+        synchronized (this) {
             context.removeFrameworkListener(startedListener);
-            startedListener = null;
-        }
-        if (server != null) {
-            server.close();
+            s = server;
+            t = starter;
             server = null;
         }
-    }
-
-    private synchronized void startServer() throws IOException {
-        if (server != null || context == null) {
-            return;
-        }
-        GrpcServer s = new GrpcServer(settings(context), registry);
-        s.start();
-        server = s;
+        t.interrupt();
+        t.join(5_000);
+        s.close();
     }
 
     static GrpcServer.Settings settings(BundleContext ctx) {

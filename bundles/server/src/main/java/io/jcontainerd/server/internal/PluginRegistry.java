@@ -4,15 +4,19 @@ import io.jcontainerd.plugin.Plugin;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
@@ -45,6 +49,13 @@ public class PluginRegistry {
     private final List<Promise<Void>> pending = new ArrayList<>();
     /** Components enabled once per bundle life, so that an operator's later disable is respected. */
     private final Set<String> enabledOnce = ConcurrentHashMap.newKeySet();
+    /** Active bundles declaring components that SCR has not read yet (it may do so asynchronously). */
+    private final Set<Bundle> awaitingScr = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "plugin-registry");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Activate
     public PluginRegistry(@Reference ServiceComponentRuntime scr, BundleContext ctx) {
@@ -84,10 +95,20 @@ public class PluginRegistry {
     void deactivate() {
         context.removeServiceListener(scrChanged);
         tracker.close();
+        retries.shutdownNow();
     }
 
     private void enablePlugins(Bundle bundle) {
-        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(bundle)) {
+        List<ComponentDescriptionDTO> descriptions = scr.getComponentDescriptionDTOs(bundle).stream().toList();
+        if (descriptions.isEmpty() && bundle.getHeaders().get("Service-Component") != null) {
+            // SCR has not read this bundle yet: look again shortly
+            if (awaitingScr.add(bundle)) {
+                retry(bundle, System.nanoTime(), 5);
+            }
+            return;
+        }
+        awaitingScr.remove(bundle);
+        for (ComponentDescriptionDTO d : descriptions) {
             if (d.properties == null || !(d.properties.get(Plugin.TYPE) instanceof String type)) {
                 continue;
             }
@@ -106,8 +127,9 @@ public class PluginRegistry {
     }
 
     /**
-     * Waits until every plugin enabled so far has been processed by the component runtime (SCR enables
-     * and activates asynchronously), at most {@code timeoutMillis}.
+     * Waits until plugin loading has settled: every plugin enabled so far has been processed by the
+     * component runtime (SCR enables and activates asynchronously) and every plugin that can come up
+     * is up (see {@link PluginReadiness}); at most {@code timeoutMillis}.
      */
     public void awaitLoaded(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
@@ -115,20 +137,63 @@ public class PluginRegistry {
             Promise<Void> next;
             synchronized (pending) {
                 pending.removeIf(Promise::isDone);
-                if (pending.isEmpty()) {
-                    return;
-                }
-                next = pending.get(0);
+                next = pending.isEmpty() ? null : pending.get(0);
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 LOG.log(System.Logger.Level.WARNING, "plugins still loading after {0} ms; serving anyway", timeoutMillis);
                 return;
             }
-            CountDownLatch done = new CountDownLatch(1);
-            next.onResolve(done::countDown);
-            done.await(left, TimeUnit.NANOSECONDS);
+            if (next != null) {
+                CountDownLatch done = new CountDownLatch(1);
+                next.onResolve(done::countDown);
+                done.await(left, TimeUnit.NANOSECONDS);
+            } else if (awaitingScr.isEmpty() && readiness().settled()) {
+                return;
+            } else {
+                Thread.sleep(5);
+            }
         }
+    }
+
+    private PluginReadiness readiness() {
+        List<PluginReadiness.State> states = new ArrayList<>();
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            if (PluginReadiness.isPlugin(d) && scr.isComponentEnabled(d)) {
+                var configs = scr.getComponentConfigurationDTOs(d);
+                states.add(new PluginReadiness.State(d, configs.isEmpty() ? null : configs.iterator().next()));
+            }
+        }
+        return new PluginReadiness(states, PluginRegistry::targetMatches);
+    }
+
+    private static boolean targetMatches(String target, Map<String, Object> properties) {
+        if (target == null || target.isEmpty()) {
+            return true;
+        }
+        try {
+            return FrameworkUtil.createFilter(target).matches(properties == null ? Map.of() : properties);
+        } catch (InvalidSyntaxException e) {
+            return false;
+        }
+    }
+
+    private void retry(Bundle bundle, long since, long delayMillis) {
+        retries.schedule(() -> {
+            if (bundle.getState() != Bundle.ACTIVE) {
+                awaitingScr.remove(bundle);
+                return;
+            }
+            if (!scr.getComponentDescriptionDTOs(bundle).isEmpty()) {
+                awaitingScr.remove(bundle);
+                enablePlugins(bundle);
+            } else if (System.nanoTime() - since > TimeUnit.SECONDS.toNanos(30)) {
+                awaitingScr.remove(bundle);
+                LOG.log(System.Logger.Level.WARNING, "SCR did not read the components of {0}", bundle.getSymbolicName());
+            } else {
+                retry(bundle, since, Math.min(delayMillis * 2, 200));
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /** True if config.toml disabled the plugin {@code uri}. */
