@@ -30,6 +30,8 @@ public final class StartupBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // unix sockets do not take SO_KEEPALIVE, which grpc-netty reports on every connection
+        java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap").setLevel(java.util.logging.Level.SEVERE);
         int rounds = 7;
         Path jcd = Path.of("dist/target/jcontainerd/bin/jcontainerd");
         String containerd = "containerd";

@@ -54,6 +54,14 @@ public class PluginLifecycleIT {
     public Option[] config() throws IOException {
         Path dist = Daemon.DIST;
         Path dir = Files.createTempDirectory("jcd-paxexam-");
+        // the framework runs in this JVM; its directory goes when the JVM does
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Processes.deleteTree(dir);
+            } catch (IOException e) {
+                System.err.println("could not remove " + dir + ": " + e);
+            }
+        }));
         List<Option> options = new ArrayList<>();
         JsonNode feature = new ObjectMapper().readTree(dist.resolve("features/core.json").toFile());
         int maxOrder = 1;

@@ -95,6 +95,14 @@ public class PluginsIT {
     }
 
     @Test
+    public void socketIsMode0660InAnOpenDirectory() throws Exception {
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(ours.socket)));
+        assertEquals("rwx--x--x", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(ours.socket.getParent())));
+    }
+
+    @Test
     public void healthIsServing() throws Exception {
         try (Grpc grpc = new Grpc(ours.socket)) {
             HealthCheckResponse r = HealthGrpc.newBlockingStub(grpc.channel).check(HealthCheckRequest.getDefaultInstance());
