@@ -4,9 +4,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import containerd.services.namespaces.v1.CreateNamespaceRequest;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.CreateContainerRequest;
+import containerd.services.containers.v1.ListContainersRequest;
 import containerd.services.namespaces.v1.ListNamespacesRequest;
-import containerd.services.namespaces.v1.Namespace;
 import containerd.services.namespaces.v1.NamespacesGrpc;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +40,10 @@ public class DaemonLifecycleIT {
         }
     }
 
-    /** Every create acknowledged before a SIGKILL in the middle of 16 concurrent writers is there after. */
+    /**
+     * Every container create acknowledged before a SIGKILL in the middle of 16 concurrent clients (each in
+     * its own namespace) is there after restart, whole.
+     */
     @Test
     public void acknowledgedWritesSurviveKill9UnderLoad() throws Exception {
         try (Daemon d = Daemon.create("").start()) {
@@ -46,16 +51,17 @@ public class DaemonLifecycleIT {
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService pool = Executors.newFixedThreadPool(16);
             try (Grpc grpc = new Grpc(d.socket)) {
-                NamespacesGrpc.NamespacesBlockingStub ns = NamespacesGrpc.newBlockingStub(grpc.channel);
                 for (int t = 0; t < 16; t++) {
                     int worker = t;
+                    ContainersGrpc.ContainersBlockingStub containers = ContainersGrpc.newBlockingStub(grpc.channel)
+                            .withInterceptors(Grpc.namespace("load" + worker));
                     pool.submit(() -> {
                         for (int i = 0; !stop.get(); i++) {
-                            String name = "w" + worker + "-" + i;
+                            String id = "c" + i;
                             try {
-                                ns.create(CreateNamespaceRequest.newBuilder()
-                                        .setNamespace(Namespace.newBuilder().setName(name).putLabels("i", "" + i)).build());
-                                acknowledged.add(name);
+                                containers.create(CreateContainerRequest.newBuilder().setContainer(
+                                        ContainersIT.container(id).toBuilder().putLabels("i", "" + i)).build());
+                                acknowledged.add("load" + worker + "/" + id);
                             } catch (RuntimeException killed) {
                                 return;
                             }
@@ -68,19 +74,23 @@ public class DaemonLifecycleIT {
                 pool.shutdown();
                 assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
             }
-            assertTrue("the load produced writes", acknowledged.size() > 50);
+            assertTrue("the load produced writes: " + acknowledged.size(), acknowledged.size() > 50);
             d.start();
             try (Grpc grpc = new Grpc(d.socket)) {
-                List<Namespace> after = NamespacesGrpc.newBlockingStub(grpc.channel)
-                        .list(ListNamespacesRequest.getDefaultInstance()).getNamespacesList();
-                Set<String> present = after.stream().map(Namespace::getName).collect(Collectors.toSet());
+                Set<String> present = new HashSet<>();
+                for (int t = 0; t < 16; t++) {
+                    for (Container c : ContainersGrpc.newBlockingStub(grpc.channel).withInterceptors(Grpc.namespace("load" + t))
+                            .list(ListContainersRequest.getDefaultInstance()).getContainersList()) {
+                        present.add("load" + t + "/" + c.getId());
+                        // nothing half-written: every record has its label, spec and runtime
+                        assertEquals(c.getId().substring(1), c.getLabelsOrThrow("i"));
+                        assertEquals(ContainersIT.container("x").getSpec(), c.getSpec());
+                        assertEquals("io.containerd.runc.v2", c.getRuntime().getName());
+                    }
+                }
                 Set<String> lost = new HashSet<>(acknowledged);
                 lost.removeAll(present);
                 assertTrue("acknowledged but lost: " + lost, lost.isEmpty());
-                // nothing half-written: every namespace present carries its label
-                for (Namespace n : after) {
-                    assertEquals(n.getName(), 1, n.getLabelsCount());
-                }
             }
         }
     }

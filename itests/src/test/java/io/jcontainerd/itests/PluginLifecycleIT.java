@@ -125,7 +125,7 @@ public class PluginLifecycleIT {
             return false;
         }
         Map<String, PluginInfo> p = plugins();
-        return p.size() == 7 && p.values().stream().allMatch(i -> i.initError() == null);
+        return p.size() == 13 && p.values().stream().allMatch(i -> i.initError() == null);
     }
 
     @Test
@@ -137,7 +137,8 @@ public class PluginLifecycleIT {
                     .version(com.google.protobuf.Empty.getDefaultInstance()).getVersion());
             NamespacesGrpc.newBlockingStub(grpc.channel).list(ListNamespacesRequest.getDefaultInstance());
         }
-        assertEquals(List.of("io.containerd.metadata.v1"), plugins().get("io.containerd.service.v1.namespaces-service").requires());
+        assertEquals(List.of("io.containerd.event.v1", "io.containerd.metadata.v1"),
+                plugins().get("io.containerd.service.v1.namespaces-service").requires());
     }
 
     @Test

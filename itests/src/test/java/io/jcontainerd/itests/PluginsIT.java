@@ -55,8 +55,14 @@ public class PluginsIT {
         assertTrue(rows.get(0), rows.get(0).matches("TYPE\\s+ID\\s+PLATFORMS\\s+STATUS"));
         for (String plugin : List.of(
                 "io.containerd.metadata.v1 bolt",
+                "io.containerd.event.v1 exchange",
                 "io.containerd.service.v1 namespaces-service",
                 "io.containerd.service.v1 introspection-service",
+                "io.containerd.service.v1 containers-service",
+                "io.containerd.service.v1 leases-service",
+                "io.containerd.grpc.v1 containers",
+                "io.containerd.grpc.v1 events",
+                "io.containerd.grpc.v1 leases",
                 "io.containerd.grpc.v1 namespaces",
                 "io.containerd.grpc.v1 introspection",
                 "io.containerd.grpc.v1 version",
@@ -73,7 +79,7 @@ public class PluginsIT {
         Processes.Result d = ours.ctr("plugins", "ls", "-d", "id==namespaces-service");
         assertEquals(d.toString(), 0, d.rc());
         assertTrue(d.out(), d.out().matches("(?s)Type:\\s+io.containerd.service.v1\\nID:\\s+namespaces-service\\n"
-                + "Requires:\\s*\\n\\s+io.containerd.metadata.v1\\n.*"));
+                + "Requires:\\s*\\n\\s+io.containerd.event.v1\\n\\s+io.containerd.metadata.v1\\n.*"));
         Processes.Result grpc = ours.ctr("plugins", "ls", "-d", "type==io.containerd.grpc.v1,id==namespaces");
         assertTrue(grpc.out(), grpc.out().contains("Requires:") && grpc.out().contains("io.containerd.service.v1"));
     }
@@ -82,7 +88,7 @@ public class PluginsIT {
     public void filtersSelectAndBadFiltersFailLikeContainerd() throws Exception {
         Processes.Result grpcOnly = ours.ctr("plugins", "ls", "type==io.containerd.grpc.v1");
         List<String> rows = grpcOnly.out().lines().skip(1).toList();
-        assertEquals(grpcOnly.out(), 4, rows.size());
+        assertEquals(grpcOnly.out(), 7, rows.size());
         assertTrue(rows.stream().allMatch(r -> r.startsWith("io.containerd.grpc.v1 ")));
         Processes.Result either = ours.ctr("plugins", "ls", "-q", "id==bolt", "id==version");
         assertEquals(List.of("bolt", "version"), either.out().lines().toList());

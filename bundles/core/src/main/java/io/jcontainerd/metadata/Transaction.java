@@ -1,5 +1,7 @@
 package io.jcontainerd.metadata;
 
+import io.jcontainerd.containers.ContainerStore;
+import io.jcontainerd.leases.LeaseStore;
 import io.jcontainerd.namespaces.NamespaceStore;
 
 /** A metadata transaction: typed stores over one consistent view of the data. */
@@ -9,4 +11,10 @@ public interface Transaction {
 
     /** Namespaces and their labels. */
     NamespaceStore namespaces();
+
+    /** Containers, per namespace. */
+    ContainerStore containers();
+
+    /** Leases and the resources they hold, per namespace. */
+    LeaseStore leases();
 }

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * The namespaces service ({@code io.containerd.service.v1 namespaces-service}) as the gRPC adapter
- * and other plugins use it; each call is one metadata transaction.
+ * and other plugins use it; each call is one metadata transaction. Changes are published as
+ * {@code /namespaces/create|update} events in the caller's namespace ({@code requestNamespace}, the
+ * request's header, as containerd does) and {@code /namespaces/delete} in the deleted one.
  */
 public interface NamespaceService {
     /** The namespace's labels; any name answers, unknown ones with no labels (dockerd relies on it). */
@@ -14,13 +16,13 @@ public interface NamespaceService {
     List<Namespace> list();
 
     /** Creates a namespace; labels with empty values are not kept. */
-    Namespace create(Namespace namespace);
+    Namespace create(String requestNamespace, Namespace namespace);
 
     /**
      * Updates labels. With field paths, only {@code labels.<key>} paths are allowed and each sets or
      * (empty value) removes one label; without, the labels are replaced as a whole.
      */
-    void update(Namespace namespace, List<String> fieldPaths);
+    void update(String requestNamespace, Namespace namespace, List<String> fieldPaths);
 
     /** Deletes an empty namespace. */
     void delete(String name);

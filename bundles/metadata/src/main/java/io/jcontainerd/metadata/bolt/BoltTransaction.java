@@ -1,5 +1,7 @@
 package io.jcontainerd.metadata.bolt;
 
+import io.jcontainerd.containers.ContainerStore;
+import io.jcontainerd.leases.LeaseStore;
 import io.jcontainerd.metadata.Transaction;
 import io.jcontainerd.namespaces.NamespaceStore;
 
@@ -7,6 +9,8 @@ import io.jcontainerd.namespaces.NamespaceStore;
 final class BoltTransaction implements Transaction {
     private final KvTx kv;
     private NamespaceStore namespaces;
+    private ContainerStore containers;
+    private LeaseStore leases;
 
     BoltTransaction(KvTx kv) {
         this.kv = kv;
@@ -28,5 +32,21 @@ final class BoltTransaction implements Transaction {
             namespaces = new NamespaceStoreImpl(kv);
         }
         return namespaces;
+    }
+
+    @Override
+    public ContainerStore containers() {
+        if (containers == null) {
+            containers = new ContainerStoreImpl(kv);
+        }
+        return containers;
+    }
+
+    @Override
+    public LeaseStore leases() {
+        if (leases == null) {
+            leases = new LeaseStoreImpl(kv);
+        }
+        return leases;
     }
 }

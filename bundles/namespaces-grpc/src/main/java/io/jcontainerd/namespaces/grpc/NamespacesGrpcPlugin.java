@@ -17,6 +17,7 @@ import io.jcontainerd.namespaces.Namespace;
 import io.jcontainerd.namespaces.NamespaceService;
 import io.jcontainerd.plugin.Plugin;
 import io.jcontainerd.plugin.PluginType;
+import io.jcontainerd.server.grpc.GrpcNamespace;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -54,14 +55,14 @@ public class NamespacesGrpcPlugin extends NamespacesGrpc.NamespacesImplBase {
 
     @Override
     public void create(CreateNamespaceRequest request, StreamObserver<CreateNamespaceResponse> response) {
-        Namespace created = service.create(fromProto(request.getNamespace()));
+        Namespace created = service.create(GrpcNamespace.current(), fromProto(request.getNamespace()));
         response.onNext(CreateNamespaceResponse.newBuilder().setNamespace(toProto(created)).build());
         response.onCompleted();
     }
 
     @Override
     public void update(UpdateNamespaceRequest request, StreamObserver<UpdateNamespaceResponse> response) {
-        service.update(fromProto(request.getNamespace()), request.getUpdateMask().getPathsList());
+        service.update(GrpcNamespace.current(), fromProto(request.getNamespace()), request.getUpdateMask().getPathsList());
         // containerd answers an empty response
         response.onNext(UpdateNamespaceResponse.getDefaultInstance());
         response.onCompleted();

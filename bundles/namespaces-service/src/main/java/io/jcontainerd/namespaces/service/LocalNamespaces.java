@@ -2,11 +2,17 @@ package io.jcontainerd.namespaces.service;
 
 import static io.jcontainerd.errdefs.Errdefs.q;
 
+import com.google.protobuf.Message;
+import containerd.events.NamespaceCreate;
+import containerd.events.NamespaceDelete;
+import containerd.events.NamespaceUpdate;
 import io.jcontainerd.errdefs.Errdefs;
+import io.jcontainerd.events.EventPublisher;
 import io.jcontainerd.metadata.MetadataStore;
 import io.jcontainerd.namespaces.Namespace;
 import io.jcontainerd.namespaces.NamespaceService;
 import io.jcontainerd.namespaces.NamespaceStore;
+import io.jcontainerd.types.TypedValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +22,11 @@ public final class LocalNamespaces implements NamespaceService {
     private static final String LABELS_PREFIX = "labels.";
 
     private final MetadataStore db;
+    private final EventPublisher events;
 
-    public LocalNamespaces(MetadataStore db) {
+    public LocalNamespaces(MetadataStore db, EventPublisher events) {
         this.db = db;
+        this.events = events;
     }
 
     @Override
@@ -39,7 +47,7 @@ public final class LocalNamespaces implements NamespaceService {
     }
 
     @Override
-    public Namespace create(Namespace namespace) {
+    public Namespace create(String requestNamespace, Namespace namespace) {
         db.update(tx -> {
             NamespaceStore store = tx.namespaces();
             store.create(namespace.name(), namespace.labels());
@@ -47,11 +55,13 @@ public final class LocalNamespaces implements NamespaceService {
             namespace.labels().forEach((k, v) -> store.setLabel(namespace.name(), k, v));
             return null;
         });
+        publish(requestNamespace, "/namespaces/create", NamespaceCreate.newBuilder()
+                .setName(namespace.name()).putAllLabels(namespace.labels()).build());
         return namespace;
     }
 
     @Override
-    public void update(Namespace namespace, List<String> fieldPaths) {
+    public void update(String requestNamespace, Namespace namespace, List<String> fieldPaths) {
         String name = namespace.name();
         Map<String, String> labels = namespace.labels();
         db.update(tx -> {
@@ -72,6 +82,8 @@ public final class LocalNamespaces implements NamespaceService {
             }
             return null;
         });
+        publish(requestNamespace, "/namespaces/update", NamespaceUpdate.newBuilder()
+                .setName(name).putAllLabels(labels).build());
     }
 
     @Override
@@ -80,5 +92,11 @@ public final class LocalNamespaces implements NamespaceService {
             tx.namespaces().delete(name);
             return null;
         });
+        publish(name, "/namespaces/delete", NamespaceDelete.newBuilder().setName(name).build());
+    }
+
+    /** Publishing fails the call after the change is committed, as in containerd. */
+    private void publish(String namespace, String topic, Message event) {
+        events.publish(namespace, topic, new TypedValue(event.getDescriptorForType().getFullName(), event.toByteArray()));
     }
 }

@@ -1,5 +1,6 @@
 package io.jcontainerd.namespaces.service;
 
+import io.jcontainerd.events.EventPublisher;
 import io.jcontainerd.metadata.MetadataStore;
 import io.jcontainerd.namespaces.Namespace;
 import io.jcontainerd.namespaces.NamespaceService;
@@ -19,8 +20,9 @@ public class NamespacesServicePlugin implements NamespaceService {
 
     @Activate
     public NamespacesServicePlugin(
+            @Reference(name = "events", target = "(plugin.type=" + PluginType.EVENT + ")") EventPublisher events,
             @Reference(name = "metadata", target = "(plugin.type=" + PluginType.METADATA + ")") MetadataStore db) {
-        this.local = new LocalNamespaces(db);
+        this.local = new LocalNamespaces(db, events);
     }
 
     @Override
@@ -34,13 +36,13 @@ public class NamespacesServicePlugin implements NamespaceService {
     }
 
     @Override
-    public Namespace create(Namespace namespace) {
-        return local.create(namespace);
+    public Namespace create(String requestNamespace, Namespace namespace) {
+        return local.create(requestNamespace, namespace);
     }
 
     @Override
-    public void update(Namespace namespace, List<String> fieldPaths) {
-        local.update(namespace, fieldPaths);
+    public void update(String requestNamespace, Namespace namespace, List<String> fieldPaths) {
+        local.update(requestNamespace, namespace, fieldPaths);
     }
 
     @Override
