@@ -26,12 +26,14 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 public final class StartupBench {
+    /** Unix sockets do not take SO_KEEPALIVE, which grpc-netty reports on every connection (held: JUL keeps loggers weakly). */
+    static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
+
     record Sample(double firstRpcMs, double cpuMs, double rssMib, double stopMs) {
     }
 
     public static void main(String[] args) throws Exception {
-        // unix sockets do not take SO_KEEPALIVE, which grpc-netty reports on every connection
-        java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap").setLevel(java.util.logging.Level.SEVERE);
+        QUIET.setLevel(java.util.logging.Level.SEVERE);
         int rounds = 7;
         Path jcd = Path.of("dist/target/jcontainerd/bin/jcontainerd");
         String containerd = "containerd";

@@ -1,6 +1,5 @@
 package io.jcontainerd.launcher;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -108,7 +107,7 @@ final class Daemon {
         }
         config.plugins().forEach((pid, props) -> merged.computeIfAbsent(pid,
                 k -> JsonNodeFactory.instance.objectNode()).setAll(props));
-        return new ObjectMapper().writeValueAsString(merged);
+        return merged.isEmpty() ? "{}" : Feature.JSON.writeValueAsString(merged);
     }
 
     private void installFeatures(List<Feature> features) throws IOException, BundleException {

@@ -45,13 +45,14 @@ record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int 
     static DaemonConfig load(Options options) throws IOException {
         Path file = options.config() != null ? options.config() : DEFAULT_CONFIG;
         JsonNode toml;
-        try {
-            toml = new TomlMapper().readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            if (options.config() != null) {
+        if (options.config() == null && !Files.exists(file)) {
+            toml = JsonNodeFactory.instance.objectNode(); // no file, no parser to start
+        } else {
+            try {
+                toml = new TomlMapper().readTree(Files.readString(file));
+            } catch (NoSuchFileException e) {
                 throw new IOException("failed to load TOML from " + file + ": no such file", e);
             }
-            toml = JsonNodeFactory.instance.objectNode();
         }
         return from(toml, options);
     }

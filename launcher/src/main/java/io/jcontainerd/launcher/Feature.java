@@ -22,6 +22,8 @@ import java.util.Map;
  * @param configurations default properties per configuration PID
  */
 record Feature(String name, List<BundleRef> bundles, Map<String, ObjectNode> configurations) {
+    /** The launcher's one JSON mapper (creating one is not free at start-up). */
+    static final ObjectMapper JSON = new ObjectMapper();
 
     /** A bundle by Maven coordinates, shipped as {@code bundle/<artifactId>-<version>.jar}. */
     record BundleRef(String groupId, String artifactId, String version, int startOrder) {
@@ -39,7 +41,7 @@ record Feature(String name, List<BundleRef> bundles, Map<String, ObjectNode> con
         Path file = featuresDir.resolve(name + ".json");
         JsonNode json;
         try {
-            json = new ObjectMapper().readTree(Files.readString(file));
+            json = JSON.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new IOException("unknown feature " + name + ": no " + file, e);
         }

@@ -4,10 +4,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -21,8 +21,6 @@ import java.util.logging.StreamHandler;
  * {@code time="2026-11-28T00:50:19.707035379Z" level=info msg="..." error="..."}.
  */
 final class Logging {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.nnnnnnnnn'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private Logging() {
     }
@@ -101,7 +99,7 @@ final class Logging {
         @Override
         public String format(LogRecord r) {
             StringBuilder b = new StringBuilder(160);
-            b.append("time=\"").append(TIME.format(r.getInstant())).append("\" level=").append(levelName(r.getLevel()))
+            b.append("time=\"").append(timestamp(r.getInstant())).append("\" level=").append(levelName(r.getLevel()))
                     .append(" msg=").append(quote(formatMessage(r)));
             Throwable t = r.getThrown();
             if (t != null) {
@@ -139,6 +137,31 @@ final class Logging {
 
     /** For messages before logging is configured (bad flags). */
     static void early(PrintStream out, String level, String msg) {
-        out.println("time=\"" + TIME.format(Instant.now()) + "\" level=" + level + " msg=" + LogrusFormatter.quote(msg));
+        out.println("time=\"" + timestamp(Instant.now()) + "\" level=" + level + " msg=" + LogrusFormatter.quote(msg));
+    }
+
+    /**
+     * RFC 3339 with nanoseconds in UTC, as logrus prints it. Written out by hand: a DateTimeFormatter
+     * pulls in locale data that costs tens of milliseconds at start-up.
+     */
+    static String timestamp(Instant t) {
+        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(30);
+        pad(b, d.getYear(), 4).append('-');
+        pad(b, d.getMonthValue(), 2).append('-');
+        pad(b, d.getDayOfMonth(), 2).append('T');
+        pad(b, d.getHour(), 2).append(':');
+        pad(b, d.getMinute(), 2).append(':');
+        pad(b, d.getSecond(), 2).append('.');
+        pad(b, d.getNano(), 9).append('Z');
+        return b.toString();
+    }
+
+    private static StringBuilder pad(StringBuilder b, int v, int width) {
+        String s = Integer.toString(v);
+        for (int i = s.length(); i < width; i++) {
+            b.append('0');
+        }
+        return b.append(s);
     }
 }

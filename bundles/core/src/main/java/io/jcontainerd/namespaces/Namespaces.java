@@ -3,6 +3,8 @@ package io.jcontainerd.namespaces;
 import io.jcontainerd.errdefs.ContainerdException;
 import io.jcontainerd.errdefs.Errdefs;
 import io.jcontainerd.identifiers.Identifiers;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The namespace rules every namespaced request goes through (containerd's {@code NamespaceRequired}). */
 public final class Namespaces {
@@ -26,11 +28,20 @@ public final class Namespaces {
         if (namespace == null || namespace.isEmpty()) {
             throw Errdefs.failedPrecondition("namespace is required");
         }
+        if (VALID.containsKey(namespace)) {
+            return namespace; // every namespaced call checks it; most use a handful of namespaces
+        }
         try {
             Identifiers.validate(namespace);
         } catch (ContainerdException e) {
             throw e.wrap("namespace validation");
         }
+        if (VALID.size() < 1024) {
+            VALID.put(namespace, Boolean.TRUE);
+        }
         return namespace;
     }
+
+    /** Namespaces already found valid (bounded; identifiers never become invalid). */
+    private static final Map<String, Boolean> VALID = new ConcurrentHashMap<>();
 }

@@ -1,7 +1,7 @@
 package io.jcontainerd.containers.grpc;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Timestamp;
 import io.jcontainerd.containers.Container;
 import io.jcontainerd.types.TypedValue;
@@ -53,8 +53,9 @@ final class ContainerProtos {
         return new TypedValue(any.getTypeUrl(), any.getValue().toByteArray());
     }
 
+    /** The value's bytes are shared, not copied: neither side ever changes them. */
     static Any any(TypedValue v) {
-        return Any.newBuilder().setTypeUrl(v.typeUrl()).setValue(ByteString.copyFrom(v.value())).build();
+        return Any.newBuilder().setTypeUrl(v.typeUrl()).setValue(UnsafeByteOperations.unsafeWrap(v.value())).build();
     }
 
     static Timestamp timestamp(Instant t) {

@@ -1,5 +1,7 @@
 package io.jcontainerd.containers.grpc;
 
+
+import static io.jcontainerd.server.grpc.GrpcServiceProperties.NONBLOCKING_METHODS;
 import com.google.protobuf.Empty;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.containers.v1.CreateContainerRequest;
@@ -25,7 +27,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /** The {@code io.containerd.grpc.v1.containers} plugin: a thin adapter over the containers service. */
 @Component(name = "io.containerd.grpc.v1.containers", enabled = false, immediate = true,
-        service = BindableService.class)
+        service = BindableService.class, property = {NONBLOCKING_METHODS + "=Get", NONBLOCKING_METHODS + "=List", NONBLOCKING_METHODS + "=ListStream"})
 @Plugin(type = PluginType.GRPC, id = "containers")
 public class ContainersGrpcPlugin extends ContainersGrpc.ContainersImplBase {
     private final ContainerService service;

@@ -12,6 +12,7 @@ import io.jcontainerd.types.TypedValue;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What subscription filters see of an envelope: {@code namespace}, {@code topic}, and
@@ -20,15 +21,29 @@ import java.util.Map;
  * numbers, booleans, timestamps and nested {@code Any}s are not.
  */
 final class EventFields {
-    private final Map<String, Descriptor> types = new HashMap<>();
+    private final Supplier<List<Descriptor>> files;
+    private volatile Map<String, Descriptor> types;
 
-    /** Knows the payload types of the given files (any message of each file names its file). */
-    EventFields(List<Descriptor> oneMessagePerFile) {
-        for (Descriptor d : oneMessagePerFile) {
-            for (Descriptor m : d.getFile().getMessageTypes()) {
-                types.put(m.getFullName(), m);
+    /**
+     * Knows the payload types of the given files (any message of each file names its file). The
+     * descriptors are built on the first filter that looks inside a payload, not at start-up.
+     */
+    EventFields(Supplier<List<Descriptor>> oneMessagePerFile) {
+        this.files = oneMessagePerFile;
+    }
+
+    private Map<String, Descriptor> types() {
+        Map<String, Descriptor> t = types;
+        if (t == null) {
+            t = new HashMap<>();
+            for (Descriptor d : files.get()) {
+                for (Descriptor m : d.getFile().getMessageTypes()) {
+                    t.put(m.getFullName(), m);
+                }
             }
+            types = t;
         }
+        return t;
     }
 
     /** An adaptor over one envelope; the payload is decoded at most once, when a filter asks. */
@@ -66,7 +81,7 @@ final class EventFields {
         }
         String name = event.typeUrl();
         int slash = name.lastIndexOf('/');
-        Descriptor d = types.get(slash >= 0 ? name.substring(slash + 1) : name);
+        Descriptor d = types().get(slash >= 0 ? name.substring(slash + 1) : name);
         if (d == null) {
             return null;
         }

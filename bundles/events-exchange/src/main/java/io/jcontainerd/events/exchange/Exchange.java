@@ -16,6 +16,7 @@ import io.jcontainerd.identifiers.Identifiers;
 import io.jcontainerd.namespaces.Namespaces;
 import io.jcontainerd.types.TypedValue;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -95,6 +96,7 @@ public final class Exchange implements EventPublisher, EventForwarder, EventSubs
     }
 
     private void dispatch(Envelope envelope) {
+        List<Sub> notify = new ArrayList<>(subscribers.size());
         synchronized (dispatch) {
             Adaptor adaptor = null;
             for (Sub s : subscribers) {
@@ -106,10 +108,16 @@ public final class Exchange implements EventPublisher, EventForwarder, EventSubs
                         continue;
                     }
                 }
-                if (!s.offer(envelope)) {
+                if (s.offer(envelope)) {
+                    notify.add(s);
+                } else {
                     drop(s);
                 }
             }
+        }
+        // the order is fixed by the queues; telling the subscribers can happen outside the lock
+        for (Sub s : notify) {
+            s.listener.run();
         }
     }
 
@@ -136,7 +144,7 @@ public final class Exchange implements EventPublisher, EventForwarder, EventSubs
 
     private final class Sub implements Subscription {
         final Filter filter;
-        private final Runnable listener;
+        final Runnable listener;
         private final ConcurrentLinkedQueue<Envelope> queue = new ConcurrentLinkedQueue<>();
         private final AtomicInteger size = new AtomicInteger();
         private volatile boolean ended;
@@ -157,7 +165,6 @@ public final class Exchange implements EventPublisher, EventForwarder, EventSubs
             }
             queue.add(e);
             size.incrementAndGet();
-            listener.run();
             return true;
         }
 

@@ -37,7 +37,7 @@ public class ExchangePlugin implements EventPublisher, EventForwarder, EventSubs
 
     @Activate
     public ExchangePlugin(Config config) {
-        this.exchange = new Exchange(new EventFields(List.of(
+        this.exchange = new Exchange(new EventFields(() -> List.of(
                 containerd.events.ContainerCreate.getDescriptor(),
                 containerd.events.NamespaceCreate.getDescriptor(),
                 containerd.events.ContentDelete.getDescriptor(),

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ExchangeTest {
-    final Exchange exchange = new Exchange(new EventFields(List.of(ContainerCreate.getDescriptor())), 100);
+    final Exchange exchange = new Exchange(new EventFields(() -> List.of(ContainerCreate.getDescriptor())), 100);
 
     static TypedValue create(String id) {
         return new TypedValue("containerd.events.ContainerCreate",

@@ -1,5 +1,7 @@
 package io.jcontainerd.events.grpc;
 
+
+import static io.jcontainerd.server.grpc.GrpcServiceProperties.NONBLOCKING_METHODS;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
@@ -26,11 +28,8 @@ import io.jcontainerd.types.TypedValue;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -42,7 +41,8 @@ import org.osgi.service.component.annotations.Reference;
  * stream sends only while the client's transport takes more (flow control), so a client that stops
  * reading fills its queue in the exchange and gets dropped there.
  */
-@Component(name = "io.containerd.grpc.v1.events", enabled = false, immediate = true, service = BindableService.class)
+@Component(name = "io.containerd.grpc.v1.events", enabled = false, immediate = true, service = BindableService.class,
+        property = {NONBLOCKING_METHODS + "=Publish", NONBLOCKING_METHODS + "=Forward", NONBLOCKING_METHODS + "=Subscribe"})
 @Plugin(type = PluginType.GRPC, id = "events")
 public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
     private static final String EXCHANGE = "(plugin.type=" + PluginType.EVENT + ")";
@@ -51,12 +51,21 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
     private final EventForwarder forwarder;
     private final EventSubscriber subscriber;
     private final Set<Subscription> open = ConcurrentHashMap.newKeySet();
-    private final ExecutorService senders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "events-send");
-                t.setDaemon(true);
-                return t;
-            });
+    /** The last envelope converted: one publication is sent to every subscriber in a row. */
+    private final AtomicReference<Converted> lastConverted = new AtomicReference<>();
+
+    private record Converted(Envelope envelope, containerd.services.events.v1.Envelope proto) {
+    }
+
+    private containerd.services.events.v1.Envelope converted(Envelope e) {
+        Converted c = lastConverted.get();
+        if (c != null && c.envelope() == e) {
+            return c.proto();
+        }
+        containerd.services.events.v1.Envelope proto = toProto(e);
+        lastConverted.set(new Converted(e, proto));
+        return proto;
+    }
 
     @Activate
     public EventsGrpcPlugin(@Reference(name = "publisher", target = EXCHANGE) EventPublisher publisher,
@@ -70,7 +79,6 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
     @Deactivate
     void deactivate() {
         open.forEach(Subscription::close);
-        senders.shutdown();
     }
 
     @Override
@@ -106,7 +114,12 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
         sender.start(subscription);
     }
 
-    /** Moves envelopes from one subscription to its stream, one drain at a time, while the stream is ready. */
+    /**
+     * Moves envelopes from one subscription to its stream while the stream is ready. Whichever thread
+     * signals first drains (a publisher, or the transport when the stream becomes ready again); others
+     * only leave a note that there is more, so one thread at a time touches the stream and no thread is
+     * handed work per event.
+     */
     private final class Sender {
         private final ServerCallStreamObserver<containerd.services.events.v1.Envelope> stream;
         private final AtomicInteger pending = new AtomicInteger();
@@ -130,7 +143,7 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
 
         void signal() {
             if (subscription != null && pending.getAndIncrement() == 0) {
-                senders.execute(this::drain);
+                drain();
             }
         }
 
@@ -153,7 +166,7 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
                     if (e == null) {
                         break;
                     }
-                    stream.onNext(toProto(e));
+                    stream.onNext(converted(e));
                 }
                 if (s.ended() && !stream.isCancelled()) {
                     finished = true;

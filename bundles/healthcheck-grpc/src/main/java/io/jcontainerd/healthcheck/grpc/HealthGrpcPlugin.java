@@ -1,5 +1,7 @@
 package io.jcontainerd.healthcheck.grpc;
 
+
+import static io.jcontainerd.server.grpc.GrpcServiceProperties.NONBLOCKING_METHODS;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -14,7 +16,7 @@ import org.osgi.service.component.annotations.Deactivate;
  * SERVING for the server ("") while the daemon runs. dockerd polls it after losing its event stream.
  */
 @Component(name = "io.containerd.grpc.v1.healthcheck", enabled = false, immediate = true,
-        service = BindableService.class)
+        service = BindableService.class, property = NONBLOCKING_METHODS + "=Check")
 @Plugin(type = PluginType.GRPC, id = "healthcheck")
 public class HealthGrpcPlugin implements BindableService {
     private final HealthStatusManager health = new HealthStatusManager();

@@ -1,5 +1,7 @@
 package io.jcontainerd.introspection.grpc;
 
+
+import static io.jcontainerd.server.grpc.GrpcServiceProperties.NONBLOCKING_METHODS;
 import com.google.protobuf.Empty;
 import containerd.services.introspection.v1.IntrospectionGrpc;
 import containerd.services.introspection.v1.PluginsRequest;
@@ -18,7 +20,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /** The {@code io.containerd.grpc.v1.introspection} plugin: a thin adapter over the introspection service. */
 @Component(name = "io.containerd.grpc.v1.introspection", enabled = false, immediate = true,
-        service = BindableService.class)
+        service = BindableService.class, property = NONBLOCKING_METHODS + "=Plugins")
 @Plugin(type = PluginType.GRPC, id = "introspection")
 public class IntrospectionGrpcPlugin extends IntrospectionGrpc.IntrospectionImplBase {
     private final IntrospectionService service;

@@ -1,5 +1,7 @@
 package io.jcontainerd.leases.grpc;
 
+
+import static io.jcontainerd.server.grpc.GrpcServiceProperties.NONBLOCKING_METHODS;
 import com.google.protobuf.Empty;
 import com.google.protobuf.Timestamp;
 import containerd.services.leases.v1.AddResourceRequest;
@@ -25,7 +27,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** The {@code io.containerd.grpc.v1.leases} plugin: a thin adapter over the leases service. */
-@Component(name = "io.containerd.grpc.v1.leases", enabled = false, immediate = true, service = BindableService.class)
+@Component(name = "io.containerd.grpc.v1.leases", enabled = false, immediate = true, service = BindableService.class,
+        property = {NONBLOCKING_METHODS + "=List", NONBLOCKING_METHODS + "=ListResources"})
 @Plugin(type = PluginType.GRPC, id = "leases")
 public class LeasesGrpcPlugin extends LeasesGrpc.LeasesImplBase {
     private final LeaseService service;

@@ -1,24 +1,38 @@
 package io.jcontainerd.metadata.bolt;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
-/** One transaction's view of the key space, with the undo log of a writer. */
+/**
+ * One transaction's view of the key space, with the undo log of a writer. Keys are strings here and
+ * UTF-8 bytes in the map.
+ */
 final class KvTx {
     private static final byte[] ABSENT = new byte[0];
 
-    private final MVMap<String, byte[]> map;
+    private final MVMap<byte[], byte[]> map;
     private final boolean writable;
-    private final Map<String, byte[]> undo = new LinkedHashMap<>();
+    private final Map<byte[], byte[]> undo = new TreeMap<>(Arrays::compareUnsigned);
+    private final List<byte[]> undoOrder = new ArrayList<>();
 
-    KvTx(MVMap<String, byte[]> map, boolean writable) {
+    KvTx(MVMap<byte[], byte[]> map, boolean writable) {
         this.map = map;
         this.writable = writable;
+    }
+
+    static byte[] bytes(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String string(byte[] key) {
+        return new String(key, StandardCharsets.UTF_8);
     }
 
     boolean writable() {
@@ -30,22 +44,24 @@ final class KvTx {
     }
 
     byte[] get(String key) {
-        return map.get(key);
+        return map.get(bytes(key));
     }
 
     boolean exists(String key) {
-        return map.containsKey(key);
+        return map.containsKey(bytes(key));
     }
 
     void put(String key, byte[] value) {
-        remember(key);
-        map.put(key, value);
+        byte[] k = bytes(key);
+        remember(k);
+        map.put(k, value);
     }
 
     void delete(String key) {
-        if (map.containsKey(key)) {
-            remember(key);
-            map.remove(key);
+        byte[] k = bytes(key);
+        if (map.containsKey(k)) {
+            remember(k);
+            map.remove(k);
         }
     }
 
@@ -60,25 +76,28 @@ final class KvTx {
 
     /** True if some key starts with {@code prefix}. */
     boolean any(String prefix) {
-        String k = map.ceilingKey(prefix);
-        return k != null && k.startsWith(prefix);
+        byte[] p = bytes(prefix);
+        byte[] k = map.ceilingKey(p);
+        return k != null && startsWith(k, p);
     }
 
     /** The first key at or after {@code from}, or {@code null}. */
     String ceilingKey(String from) {
-        return map.ceilingKey(from);
+        byte[] k = map.ceilingKey(bytes(from));
+        return k == null ? null : string(k);
     }
 
     /** The entries whose keys start with {@code prefix}, in key order, as of now. */
     Iterable<Map.Entry<String, byte[]>> scan(String prefix) {
+        byte[] p = bytes(prefix);
         return () -> new Iterator<>() {
-            private final Cursor<String, byte[]> cursor = map.cursor(prefix);
-            private String nextKey = advance();
+            private final Cursor<byte[], byte[]> cursor = map.cursor(p);
+            private byte[] nextKey = advance();
 
-            private String advance() {
+            private byte[] advance() {
                 if (cursor.hasNext()) {
-                    String k = cursor.next();
-                    if (k.startsWith(prefix)) {
+                    byte[] k = cursor.next();
+                    if (startsWith(k, p)) {
                         return k;
                     }
                 }
@@ -95,34 +114,40 @@ final class KvTx {
                 if (nextKey == null) {
                     throw new java.util.NoSuchElementException();
                 }
-                Map.Entry<String, byte[]> e = Map.entry(nextKey, cursor.getValue());
+                Map.Entry<String, byte[]> e = Map.entry(string(nextKey), cursor.getValue());
                 nextKey = advance();
                 return e;
             }
         };
     }
 
-    private void remember(String key) {
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private void remember(byte[] key) {
         if (!writable) {
             throw new IllegalStateException("write in a read-only metadata transaction");
         }
         if (!undo.containsKey(key)) {
             byte[] old = map.get(key);
             undo.put(key, old == null ? ABSENT : old);
+            undoOrder.add(key);
         }
     }
 
     /** Restores every key this transaction touched. */
     void rollback() {
-        List<Map.Entry<String, byte[]>> entries = new ArrayList<>(undo.entrySet());
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            Map.Entry<String, byte[]> e = entries.get(i);
-            if (e.getValue() == ABSENT) {
-                map.remove(e.getKey());
+        for (int i = undoOrder.size() - 1; i >= 0; i--) {
+            byte[] k = undoOrder.get(i);
+            byte[] old = undo.get(k);
+            if (old == ABSENT) {
+                map.remove(k);
             } else {
-                map.put(e.getKey(), e.getValue());
+                map.put(k, old);
             }
         }
         undo.clear();
+        undoOrder.clear();
     }
 }

@@ -68,28 +68,29 @@ final class RecordCodec {
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 switch (WireFormat.getTagFieldNumber(tag)) {
                     case 1 -> {
-                        String[] kv = readEntry(in.readByteArray());
+                        String[] kv = readEntry(in);
                         labels.put(kv[0], kv[1]);
                     }
                     case 2 -> image = in.readString();
                     case 3 -> runtimeName = in.readString();
-                    case 4 -> options = readAny(in.readByteArray());
-                    case 5 -> spec = readAny(in.readByteArray());
+                    case 4 -> options = readAny(in);
+                    case 5 -> spec = readAny(in);
                     case 6 -> snapshotter = in.readString();
                     case 7 -> snapshotKey = in.readString();
-                    case 8 -> created = readTime(in.readByteArray());
-                    case 9 -> updated = readTime(in.readByteArray());
+                    case 8 -> created = readTime(in);
+                    case 9 -> updated = readTime(in);
                     case 10 -> {
-                        CodedInputStream x = CodedInputStream.newInstance(in.readByteArray());
+                        int limit = in.pushLimit(in.readRawVarint32());
                         String key = "";
                         TypedValue value = new TypedValue("", null);
-                        for (int t = x.readTag(); t != 0; t = x.readTag()) {
+                        for (int t = in.readTag(); t != 0; t = in.readTag()) {
                             switch (WireFormat.getTagFieldNumber(t)) {
-                                case 1 -> key = x.readString();
-                                case 2 -> value = readAny(x.readByteArray());
-                                default -> x.skipField(t);
+                                case 1 -> key = in.readString();
+                                case 2 -> value = readAny(in);
+                                default -> in.skipField(t);
                             }
                         }
+                        in.popLimit(limit);
                         extensions.put(key, value);
                     }
                     default -> in.skipField(tag);
@@ -120,10 +121,10 @@ final class RecordCodec {
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 switch (WireFormat.getTagFieldNumber(tag)) {
                     case 1 -> {
-                        String[] kv = readEntry(in.readByteArray());
+                        String[] kv = readEntry(in);
                         labels.put(kv[0], kv[1]);
                     }
-                    case 2 -> created = readTime(in.readByteArray());
+                    case 2 -> created = readTime(in);
                     default -> in.skipField(tag);
                 }
             }
@@ -156,8 +157,9 @@ final class RecordCodec {
         });
     }
 
-    private static String[] readEntry(byte[] data) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(data);
+    /** Reads a length-delimited {1 key, 2 value} entry in place. */
+    private static String[] readEntry(CodedInputStream in) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
         String[] kv = {"", ""};
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (WireFormat.getTagFieldNumber(tag)) {
@@ -166,6 +168,7 @@ final class RecordCodec {
                 default -> in.skipField(tag);
             }
         }
+        in.popLimit(limit);
         return kv;
     }
 
@@ -184,8 +187,8 @@ final class RecordCodec {
         }
     }
 
-    private static TypedValue readAny(byte[] data) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(data);
+    private static TypedValue readAny(CodedInputStream in) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
         String url = "";
         byte[] value = new byte[0];
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -195,6 +198,7 @@ final class RecordCodec {
                 default -> in.skipField(tag);
             }
         }
+        in.popLimit(limit);
         return new TypedValue(url, value);
     }
 
@@ -207,8 +211,8 @@ final class RecordCodec {
         }
     }
 
-    private static Instant readTime(byte[] data) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(data);
+    private static Instant readTime(CodedInputStream in) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
         long seconds = 0;
         int nanos = 0;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -218,6 +222,7 @@ final class RecordCodec {
                 default -> in.skipField(tag);
             }
         }
+        in.popLimit(limit);
         return Instant.ofEpochSecond(seconds, nanos);
     }
 }

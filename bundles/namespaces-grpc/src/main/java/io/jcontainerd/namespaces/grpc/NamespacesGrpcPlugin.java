@@ -1,5 +1,7 @@
 package io.jcontainerd.namespaces.grpc;
 
+
+import static io.jcontainerd.server.grpc.GrpcServiceProperties.NONBLOCKING_METHODS;
 import com.google.protobuf.Empty;
 import containerd.services.namespaces.v1.CreateNamespaceRequest;
 import containerd.services.namespaces.v1.CreateNamespaceResponse;
@@ -27,7 +29,7 @@ import org.osgi.service.component.annotations.Reference;
  * as a thin adapter; errors thrown by the service are mapped by the server.
  */
 @Component(name = "io.containerd.grpc.v1.namespaces", enabled = false, immediate = true,
-        service = BindableService.class)
+        service = BindableService.class, property = {NONBLOCKING_METHODS + "=Get", NONBLOCKING_METHODS + "=List"})
 @Plugin(type = PluginType.GRPC, id = "namespaces")
 public class NamespacesGrpcPlugin extends NamespacesGrpc.NamespacesImplBase {
     private final NamespaceService service;

@@ -16,7 +16,10 @@ final class CallInterceptors {
     private CallInterceptors() {
     }
 
-    /** Copies the {@code containerd-namespace} header into the call's context. */
+    /**
+     * Copies the {@code containerd-namespace} header into the call's context. (Contexts.interceptCall
+     * attaches the context around every listener callback, as the handler reads it.)
+     */
     static final ServerInterceptor NAMESPACE = new ServerInterceptor() {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,

@@ -1,6 +1,5 @@
 package io.jcontainerd.server.internal;
 
-import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -31,14 +30,14 @@ final class GrpcServer implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final HandlerRegistry services;
+    private final ServiceRegistry services;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private ExecutorService executor;
     private Server server;
     private boolean bound;
 
-    GrpcServer(Settings settings, HandlerRegistry services) {
+    GrpcServer(Settings settings, ServiceRegistry services) {
         this.settings = settings;
         this.services = services;
     }
@@ -68,6 +67,7 @@ final class GrpcServer implements AutoCloseable {
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .executor(executor)
+                .callExecutor(services.executors)
                 .fallbackHandlerRegistry(services)
                 .maxInboundMessageSize(settings.maxRecvMessageSize())
                 .maxInboundMetadataSize(1 << 20)

@@ -5,7 +5,9 @@ import io.grpc.ServerServiceDefinition;
 import io.jcontainerd.plugin.DaemonPaths;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.jcontainerd.server.grpc.GrpcServiceProperties;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import org.osgi.framework.Bundle;
@@ -49,10 +51,10 @@ public class GrpcServerComponent {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindService(BindableService service) {
+    void bindService(BindableService service, Map<String, Object> properties) {
         ServerServiceDefinition def = service.bindService();
         bound.put(service, def);
-        registry.add(def);
+        registry.add(def, nonBlocking(properties.get(GrpcServiceProperties.NONBLOCKING_METHODS)));
         LOG.log(System.Logger.Level.DEBUG, "serving {0}", def.getServiceDescriptor().getName());
     }
 
@@ -62,6 +64,16 @@ public class GrpcServerComponent {
             registry.remove(def);
             LOG.log(System.Logger.Level.DEBUG, "stopped serving {0}", def.getServiceDescriptor().getName());
         }
+    }
+
+    private static Set<String> nonBlocking(Object property) {
+        if (property instanceof String s) {
+            return Set.of(s);
+        }
+        if (property instanceof String[] a) {
+            return Set.of(a);
+        }
+        return Set.of();
     }
 
     @Reference

@@ -4,6 +4,7 @@ import io.grpc.HandlerRegistry;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
@@ -11,6 +12,9 @@ import io.grpc.Status;
 import io.grpc.util.MutableHandlerRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * The services currently served. Calls to a service or method nobody serves fail with Unimplemented
@@ -19,14 +23,30 @@ import java.io.InputStream;
  */
 final class ServiceRegistry extends HandlerRegistry {
     private final MutableHandlerRegistry services = new MutableHandlerRegistry();
+    /** Full names ({@code service/method}) of the methods that may run on the event loop. */
+    private final Set<String> nonBlocking = ConcurrentHashMap.newKeySet();
 
-    void add(ServerServiceDefinition def) {
+    void add(ServerServiceDefinition def, Set<String> nonBlockingMethods) {
+        String service = def.getServiceDescriptor().getName();
+        for (String m : nonBlockingMethods) {
+            nonBlocking.add(service + "/" + m);
+        }
         services.addService(def);
     }
 
     void remove(ServerServiceDefinition def) {
         services.removeService(def);
+        String prefix = def.getServiceDescriptor().getName() + "/";
+        nonBlocking.removeIf(m -> m.startsWith(prefix));
     }
+
+    /** Runs the calls of non-blocking methods where they arrive; others on the server's worker pool. */
+    final ServerCallExecutorSupplier executors = new ServerCallExecutorSupplier() {
+        @Override
+        public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+            return nonBlocking.contains(call.getMethodDescriptor().getFullMethodName()) ? Runnable::run : null;
+        }
+    };
 
     @Override
     public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {

@@ -1,5 +1,7 @@
 package io.jcontainerd.version.grpc;
 
+
+import static io.jcontainerd.server.grpc.GrpcServiceProperties.NONBLOCKING_METHODS;
 import com.google.protobuf.Empty;
 import containerd.services.version.v1.VersionGrpc;
 import containerd.services.version.v1.VersionResponse;
@@ -18,7 +20,7 @@ import org.osgi.service.component.annotations.Component;
  * was built from (with containerd's {@code .m} suffix when the tree had local changes).
  */
 @Component(name = "io.containerd.grpc.v1.version", enabled = false, immediate = true,
-        service = BindableService.class)
+        service = BindableService.class, property = NONBLOCKING_METHODS + "=Version")
 @Plugin(type = PluginType.GRPC, id = "version")
 public class VersionGrpcPlugin extends VersionGrpc.VersionImplBase {
     private final VersionResponse version = load();
