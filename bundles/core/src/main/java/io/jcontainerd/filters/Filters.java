@@ -1,6 +1,8 @@
 package io.jcontainerd.filters;
 
+import io.jcontainerd.errdefs.ContainerdException;
 import io.jcontainerd.errdefs.Errdefs;
+import io.jcontainerd.errdefs.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,6 +51,19 @@ public final class Filters {
             }
             return false;
         };
+    }
+
+    /**
+     * {@link #parseAny}, with a parse error reported as containerd's stores and services report it:
+     * the parser's whole message, its {@code : invalid argument} included, wrapped once more as
+     * InvalidArgument (so clients print the class twice, as they do against containerd).
+     */
+    public static Filter parseRequest(List<String> inputs) {
+        try {
+            return parseAny(inputs);
+        } catch (ContainerdException e) {
+            throw new ContainerdException(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e);
+        }
     }
 
     /** A filter that matches when all of {@code filters} do. */

@@ -8,8 +8,6 @@ import containerd.events.ContainerDelete;
 import containerd.events.ContainerUpdate;
 import io.jcontainerd.containers.Container;
 import io.jcontainerd.containers.ContainerService;
-import io.jcontainerd.errdefs.ContainerdException;
-import io.jcontainerd.errdefs.ErrorCode;
 import io.jcontainerd.errdefs.Errdefs;
 import io.jcontainerd.events.EventPublisher;
 import io.jcontainerd.filters.Filter;
@@ -38,12 +36,7 @@ public final class LocalContainers implements ContainerService {
 
     @Override
     public List<Container> list(String namespace, List<String> filters) {
-        Filter filter;
-        try {
-            filter = Filters.parseAny(filters);
-        } catch (ContainerdException e) {
-            throw new ContainerdException(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e);
-        }
+        Filter filter = Filters.parseRequest(filters);
         return db.view(tx -> tx.containers().list(namespace, filter));
     }
 

@@ -1,7 +1,5 @@
 package io.jcontainerd.introspection.service;
 
-import io.jcontainerd.errdefs.ContainerdException;
-import io.jcontainerd.errdefs.ErrorCode;
 import io.jcontainerd.filters.Adaptor;
 import io.jcontainerd.filters.Filter;
 import io.jcontainerd.filters.Filters;
@@ -32,13 +30,7 @@ public final class LocalIntrospection implements IntrospectionService {
 
     @Override
     public List<PluginInfo> plugins(List<String> filters) {
-        Filter filter;
-        try {
-            filter = Filters.parseAny(filters);
-        } catch (ContainerdException e) {
-            // containerd wraps the parse error, class text included, once more in this service
-            throw new ContainerdException(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e);
-        }
+        Filter filter = Filters.parseRequest(filters);
         return ComponentPlugins.plugins(components.get()).stream()
                 .filter(p -> filter.match(adaptor(p)))
                 .toList();

@@ -1,7 +1,5 @@
 package io.jcontainerd.leases.service;
 
-import io.jcontainerd.errdefs.ContainerdException;
-import io.jcontainerd.errdefs.ErrorCode;
 import io.jcontainerd.filters.Filter;
 import io.jcontainerd.filters.Filters;
 import io.jcontainerd.leases.Lease;
@@ -47,12 +45,7 @@ public final class LocalLeases implements LeaseService {
 
     @Override
     public List<Lease> list(String namespace, List<String> filters) {
-        Filter filter;
-        try {
-            filter = Filters.parseAny(filters);
-        } catch (ContainerdException e) {
-            throw new ContainerdException(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e);
-        }
+        Filter filter = Filters.parseRequest(filters);
         return db.view(tx -> tx.leases().list(namespace, filter));
     }
 
