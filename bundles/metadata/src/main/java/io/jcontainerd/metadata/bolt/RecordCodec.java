@@ -55,52 +55,42 @@ final class RecordCodec {
     static Container decodeContainer(String id, byte[] data) {
         Map<String, String> labels = new LinkedHashMap<>();
         Map<String, TypedValue> extensions = new LinkedHashMap<>();
-        String image = "";
-        String runtimeName = "";
-        TypedValue options = null;
-        TypedValue spec = null;
-        String snapshotter = "";
-        String snapshotKey = "";
-        Instant created = null;
-        Instant updated = null;
+        String[] text = {"", "", "", ""}; // image, runtime name, snapshotter, snapshot key
+        TypedValue[] any = {null, null}; // runtime options, spec
+        Instant[] times = {null, null}; // created, updated
         try {
             CodedInputStream in = CodedInputStream.newInstance(data);
-            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                switch (WireFormat.getTagFieldNumber(tag)) {
-                    case 1 -> {
-                        String[] kv = readEntry(in);
-                        labels.put(kv[0], kv[1]);
-                    }
-                    case 2 -> image = in.readString();
-                    case 3 -> runtimeName = in.readString();
-                    case 4 -> options = readAny(in);
-                    case 5 -> spec = readAny(in);
-                    case 6 -> snapshotter = in.readString();
-                    case 7 -> snapshotKey = in.readString();
-                    case 8 -> created = readTime(in);
-                    case 9 -> updated = readTime(in);
+            readFields(in, (field, tag) -> {
+                switch (field) {
+                    case 1 -> readEntry(in, labels::put);
+                    case 2 -> text[0] = in.readString();
+                    case 3 -> text[1] = in.readString();
+                    case 4 -> any[0] = readAny(in);
+                    case 5 -> any[1] = readAny(in);
+                    case 6 -> text[2] = in.readString();
+                    case 7 -> text[3] = in.readString();
+                    case 8 -> times[0] = readTime(in);
+                    case 9 -> times[1] = readTime(in);
                     case 10 -> {
-                        int limit = in.pushLimit(in.readRawVarint32());
-                        String key = "";
-                        TypedValue value = new TypedValue("", null);
-                        for (int t = in.readTag(); t != 0; t = in.readTag()) {
-                            switch (WireFormat.getTagFieldNumber(t)) {
-                                case 1 -> key = in.readString();
-                                case 2 -> value = readAny(in);
+                        String[] key = {""};
+                        TypedValue[] value = {new TypedValue("", null)};
+                        readNested(in, (f, t) -> {
+                            switch (f) {
+                                case 1 -> key[0] = in.readString();
+                                case 2 -> value[0] = readAny(in);
                                 default -> in.skipField(t);
                             }
-                        }
-                        in.popLimit(limit);
-                        extensions.put(key, value);
+                        });
+                        extensions.put(key[0], value[0]);
                     }
                     default -> in.skipField(tag);
                 }
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt container record " + id, e);
         }
-        return new Container(id, labels, image, new Container.Runtime(runtimeName, options), spec, snapshotter,
-                snapshotKey, created, updated, extensions);
+        return new Container(id, labels, text[0], new Container.Runtime(text[1], any[0]), any[1], text[2],
+                text[3], times[0], times[1], extensions);
     }
 
     /** Lease: 1 label (repeated {1 key, 2 value}), 2 created (Ts). */
@@ -115,23 +105,39 @@ final class RecordCodec {
 
     static Lease decodeLease(String id, byte[] data) {
         Map<String, String> labels = new LinkedHashMap<>();
-        Instant created = null;
+        Instant[] created = {null};
         try {
             CodedInputStream in = CodedInputStream.newInstance(data);
-            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                switch (WireFormat.getTagFieldNumber(tag)) {
-                    case 1 -> {
-                        String[] kv = readEntry(in);
-                        labels.put(kv[0], kv[1]);
-                    }
-                    case 2 -> created = readTime(in);
+            readFields(in, (field, tag) -> {
+                switch (field) {
+                    case 1 -> readEntry(in, labels::put);
+                    case 2 -> created[0] = readTime(in);
                     default -> in.skipField(tag);
                 }
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt lease record " + id, e);
         }
-        return new Lease(id, created, labels);
+        return new Lease(id, created[0], labels);
+    }
+
+    /** Handles one field of a message being read: its number and raw tag (to skip it). */
+    private interface FieldReader {
+        void read(int field, int tag) throws IOException;
+    }
+
+    /** Reads fields until the end of the message (or of the current limit). */
+    private static void readFields(CodedInputStream in, FieldReader reader) throws IOException {
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            reader.read(WireFormat.getTagFieldNumber(tag), tag);
+        }
+    }
+
+    /** Reads a length-delimited nested message in place. */
+    private static void readNested(CodedInputStream in, FieldReader reader) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        readFields(in, reader);
+        in.popLimit(limit);
     }
 
     private interface Writer {
@@ -157,19 +163,17 @@ final class RecordCodec {
         });
     }
 
-    /** Reads a length-delimited {1 key, 2 value} entry in place. */
-    private static String[] readEntry(CodedInputStream in) throws IOException {
-        int limit = in.pushLimit(in.readRawVarint32());
+    /** Reads a {1 key, 2 value} entry and hands it to {@code sink}. */
+    private static void readEntry(CodedInputStream in, java.util.function.BiConsumer<String, String> sink) throws IOException {
         String[] kv = {"", ""};
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            switch (WireFormat.getTagFieldNumber(tag)) {
+        readNested(in, (field, tag) -> {
+            switch (field) {
                 case 1 -> kv[0] = in.readString();
                 case 2 -> kv[1] = in.readString();
                 default -> in.skipField(tag);
             }
-        }
-        in.popLimit(limit);
-        return kv;
+        });
+        sink.accept(kv[0], kv[1]);
     }
 
     private static void writeString(CodedOutputStream out, int field, String s) throws IOException {
@@ -188,18 +192,16 @@ final class RecordCodec {
     }
 
     private static TypedValue readAny(CodedInputStream in) throws IOException {
-        int limit = in.pushLimit(in.readRawVarint32());
-        String url = "";
-        byte[] value = new byte[0];
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            switch (WireFormat.getTagFieldNumber(tag)) {
-                case 1 -> url = in.readString();
-                case 2 -> value = in.readByteArray();
+        String[] url = {""};
+        byte[][] value = {new byte[0]};
+        readNested(in, (field, tag) -> {
+            switch (field) {
+                case 1 -> url[0] = in.readString();
+                case 2 -> value[0] = in.readByteArray();
                 default -> in.skipField(tag);
             }
-        }
-        in.popLimit(limit);
-        return new TypedValue(url, value);
+        });
+        return new TypedValue(url[0], value[0]);
     }
 
     private static void writeTime(CodedOutputStream out, int field, Instant t) throws IOException {
@@ -212,17 +214,15 @@ final class RecordCodec {
     }
 
     private static Instant readTime(CodedInputStream in) throws IOException {
-        int limit = in.pushLimit(in.readRawVarint32());
-        long seconds = 0;
-        int nanos = 0;
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            switch (WireFormat.getTagFieldNumber(tag)) {
-                case 1 -> seconds = in.readInt64();
-                case 2 -> nanos = in.readInt32();
+        long[] seconds = {0};
+        int[] nanos = {0};
+        readNested(in, (field, tag) -> {
+            switch (field) {
+                case 1 -> seconds[0] = in.readInt64();
+                case 2 -> nanos[0] = in.readInt32();
                 default -> in.skipField(tag);
             }
-        }
-        in.popLimit(limit);
-        return Instant.ofEpochSecond(seconds, nanos);
+        });
+        return Instant.ofEpochSecond(seconds[0], nanos[0]);
     }
 }
