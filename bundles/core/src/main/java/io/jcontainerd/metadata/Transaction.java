@@ -17,4 +17,13 @@ public interface Transaction {
 
     /** Leases and the resources they hold, per namespace. */
     LeaseStore leases();
+
+    /** Images, per namespace. */
+    io.jcontainerd.images.ImageStore images();
+
+    /** Blob and ingest records, per namespace. */
+    io.jcontainerd.content.ContentIndex content();
+
+    /** Snapshot records, per namespace and snapshotter. */
+    io.jcontainerd.snapshots.SnapshotIndex snapshots();
 }

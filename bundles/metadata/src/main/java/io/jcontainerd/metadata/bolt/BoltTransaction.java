@@ -49,4 +49,19 @@ final class BoltTransaction implements Transaction {
         }
         return leases;
     }
+
+    @Override
+    public io.jcontainerd.images.ImageStore images() {
+        throw new UnsupportedOperationException("images: not yet");
+    }
+
+    @Override
+    public io.jcontainerd.content.ContentIndex content() {
+        throw new UnsupportedOperationException("content: not yet");
+    }
+
+    @Override
+    public io.jcontainerd.snapshots.SnapshotIndex snapshots() {
+        throw new UnsupportedOperationException("snapshots: not yet");
+    }
 }

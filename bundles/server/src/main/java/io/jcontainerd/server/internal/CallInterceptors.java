@@ -9,6 +9,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.jcontainerd.server.grpc.GrpcErrors;
+import io.jcontainerd.server.grpc.GrpcLease;
 import io.jcontainerd.server.grpc.GrpcNamespace;
 
 /** The interceptors every call passes through. */
@@ -17,7 +18,7 @@ final class CallInterceptors {
     }
 
     /**
-     * Copies the {@code containerd-namespace} header into the call's context. (Contexts.interceptCall
+     * Copies the {@code containerd-namespace} and {@code containerd-lease} headers into the call's context. (Contexts.interceptCall
      * attaches the context around every listener callback, as the handler reads it.)
      */
     static final ServerInterceptor NAMESPACE = new ServerInterceptor() {
@@ -25,10 +26,18 @@ final class CallInterceptors {
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                 ServerCallHandler<Q, R> next) {
             String ns = headers.get(GrpcNamespace.HEADER);
-            if (ns == null) {
+            String lease = headers.get(GrpcLease.HEADER);
+            if (ns == null && lease == null) {
                 return next.startCall(call, headers);
             }
-            return Contexts.interceptCall(Context.current().withValue(GrpcNamespace.KEY, ns), call, headers, next);
+            Context ctx = Context.current();
+            if (ns != null) {
+                ctx = ctx.withValue(GrpcNamespace.KEY, ns);
+            }
+            if (lease != null) {
+                ctx = ctx.withValue(GrpcLease.KEY, lease);
+            }
+            return Contexts.interceptCall(ctx, call, headers, next);
         }
     };
 

@@ -1,0 +1,29 @@
+package io.jcontainerd.content;
+
+import io.jcontainerd.digest.Digest;
+import java.util.List;
+
+/**
+ * The content records of the metadata store inside one transaction: which blobs each namespace has
+ * committed (with its labels) and which ingests it has open. Used by the namespaced
+ * {@link ContentStore} and by garbage collection.
+ */
+public interface ContentIndex {
+    /** The namespace's record of {@code digest}, or {@code null}. */
+    ContentInfo get(String namespace, Digest digest);
+
+    /** All blob records of the namespace, by digest. */
+    List<ContentInfo> list(String namespace);
+
+    /** Creates or replaces a blob record. */
+    void put(String namespace, ContentInfo info);
+
+    /** Removes a blob record; false if there was none. */
+    boolean delete(String namespace, Digest digest);
+
+    /** The refs of the namespace's open ingests. */
+    List<String> ingests(String namespace);
+
+    /** Removes an ingest record; false if there was none. */
+    boolean deleteIngest(String namespace, String ref);
+}
