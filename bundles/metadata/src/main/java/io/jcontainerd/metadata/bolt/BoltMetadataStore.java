@@ -46,6 +46,11 @@ public final class BoltMetadataStore implements MetadataStore, AutoCloseable {
         return kv.write(tx -> work.apply(new BoltTransaction(tx)));
     }
 
+    /** Sets what runs (on the writer's thread) after each durable write transaction that removed records. */
+    public void onDeleted(Runnable action) {
+        kv.onDeleted(action);
+    }
+
     /** How many fsyncs the store has made; fewer than writes when writers share them. */
     public long syncCount() {
         return kv.syncCount();

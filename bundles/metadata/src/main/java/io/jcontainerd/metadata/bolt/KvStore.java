@@ -49,6 +49,7 @@ final class KvStore implements AutoCloseable {
     private RuntimeException failure;
 
     private final AtomicLong syncs = new AtomicLong();
+    private volatile Runnable onDeleted = () -> { };
 
     /** Commits between two compaction passes. */
     static final int COMPACT_EVERY = 1000;
@@ -103,10 +104,16 @@ final class KvStore implements AutoCloseable {
         }
     }
 
+    /** Sets what runs after each durable write transaction that removed keys. */
+    void onDeleted(Runnable action) {
+        this.onDeleted = action;
+    }
+
     /** Runs {@code work} in a write transaction; returns once its changes are on disk. */
     <T> T write(Function<KvTx, T> work) {
         long seq;
         T result;
+        boolean deleted;
         long stamp = lock.writeLock();
         try {
             checkOpen();
@@ -120,6 +127,7 @@ final class KvStore implements AutoCloseable {
             if (!tx.modified()) {
                 return result;
             }
+            deleted = tx.deleted();
             synchronized (syncState) {
                 seq = ++applied;
             }
@@ -127,6 +135,9 @@ final class KvStore implements AutoCloseable {
             lock.unlockWrite(stamp);
         }
         awaitDurable(seq);
+        if (deleted) {
+            onDeleted.run();
+        }
         return result;
     }
 

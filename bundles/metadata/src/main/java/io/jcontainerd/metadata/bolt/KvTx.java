@@ -21,6 +21,7 @@ final class KvTx {
     private final boolean writable;
     private final Map<byte[], byte[]> undo = new TreeMap<>(Arrays::compareUnsigned);
     private final List<byte[]> undoOrder = new ArrayList<>();
+    private boolean deleted;
 
     KvTx(MVMap<byte[], byte[]> map, boolean writable) {
         this.map = map;
@@ -43,6 +44,11 @@ final class KvTx {
         return !undo.isEmpty();
     }
 
+    /** True if this transaction removed a key that existed. */
+    boolean deleted() {
+        return deleted;
+    }
+
     byte[] get(String key) {
         return map.get(bytes(key));
     }
@@ -62,6 +68,7 @@ final class KvTx {
         if (map.containsKey(k)) {
             remember(k);
             map.remove(k);
+            deleted = true;
         }
     }
 

@@ -1,0 +1,138 @@
+package io.jcontainerd.gc.scheduler;
+
+import io.jcontainerd.content.BlobStore;
+import io.jcontainerd.gc.GarbageCollector;
+import io.jcontainerd.metadata.MetadataStore;
+import io.jcontainerd.metadata.MutationListener;
+import io.jcontainerd.plugin.Plugin;
+import io.jcontainerd.plugin.PluginType;
+import io.jcontainerd.snapshots.Snapshotter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The {@code io.containerd.gc.v1.scheduler} plugin: collects garbage after deletions in the metadata
+ * store and on request. Configured as containerd's: {@code pause_threshold}, {@code deletion_threshold},
+ * {@code mutation_threshold} (accepted; only deletions schedule here), {@code schedule_delay},
+ * {@code startup_delay}.
+ */
+@Component(name = "io.containerd.gc.v1.scheduler", enabled = false, immediate = true,
+        service = {GarbageCollector.class, MutationListener.class})
+@Plugin(type = PluginType.GC, id = "scheduler")
+@Designate(ocd = GcSchedulerPlugin.Config.class)
+public class GcSchedulerPlugin implements GarbageCollector, MutationListener {
+
+    @ObjectClassDefinition(name = "jcontainerd gc scheduler", description = "io.containerd.gc.v1.scheduler")
+    public @interface Config {
+        @AttributeDefinition(description = "Largest share of time collections may take")
+        double pause__threshold() default 0.02;
+
+        @AttributeDefinition(description = "Deletions before a collection is scheduled (0: any)")
+        int deletion__threshold() default 0;
+
+        @AttributeDefinition(description = "Accepted for containerd compatibility")
+        int mutation__threshold() default 100;
+
+        @AttributeDefinition(description = "Delay before a scheduled collection (Go duration)")
+        String schedule__delay() default "0s";
+
+        @AttributeDefinition(description = "Delay of the first collection after start (Go duration)")
+        String startup__delay() default "100ms";
+    }
+
+    private final Map<String, Snapshotter> snapshotters = new ConcurrentHashMap<>();
+    private volatile BlobStore blobs;
+    private final Scheduler scheduler;
+
+    @Activate
+    public GcSchedulerPlugin(
+            @Reference(target = "(plugin.type=" + PluginType.METADATA + ")") MetadataStore metadata,
+            Config config) {
+        Collector collector = new Collector(metadata, () -> blobs, () -> new TreeMap<>(snapshotters),
+                Clock.systemUTC());
+        scheduler = new Scheduler(collector::collect, new Scheduler.Settings(config.pause__threshold(),
+                config.deletion__threshold(), GoDuration.parse(config.schedule__delay()),
+                GoDuration.parse(config.startup__delay())));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            target = "(plugin.type=" + PluginType.CONTENT + ")")
+    void setBlobs(BlobStore store) {
+        this.blobs = store;
+    }
+
+    void unsetBlobs(BlobStore store) {
+        if (this.blobs == store) {
+            this.blobs = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(plugin.type=" + PluginType.SNAPSHOTTER + ")")
+    void addSnapshotter(Snapshotter sn, Map<String, Object> props) {
+        snapshotters.put(String.valueOf(props.get("plugin.id")), sn);
+    }
+
+    void removeSnapshotter(Snapshotter sn, Map<String, Object> props) {
+        snapshotters.remove(String.valueOf(props.get("plugin.id")), sn);
+    }
+
+    @Deactivate
+    void deactivate() {
+        scheduler.close();
+    }
+
+    @Override
+    public void collect() {
+        scheduler.collectNow();
+    }
+
+    @Override
+    public void deleted() {
+        scheduler.deleted();
+    }
+
+    /** Go's time.ParseDuration for the forms configurations use ({@code 100ms}, {@code 1.5s}, {@code 1m30s}). */
+    static final class GoDuration {
+        private GoDuration() {
+        }
+
+        static Duration parse(String s) {
+            if (s == null || s.isBlank() || s.equals("0")) {
+                return Duration.ZERO;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d*)?)(ns|us|µs|ms|s|m|h)")
+                    .matcher(s);
+            double nanos = 0;
+            int at = 0;
+            while (m.find() && m.start() == at) {
+                double v = Double.parseDouble(m.group(1));
+                nanos += v * switch (m.group(2)) {
+                    case "ns" -> 1d;
+                    case "us", "µs" -> 1e3;
+                    case "ms" -> 1e6;
+                    case "s" -> 1e9;
+                    case "m" -> 60e9;
+                    default -> 3600e9;
+                };
+                at = m.end();
+            }
+            if (at != s.length()) {
+                throw new IllegalArgumentException("time: invalid duration \"" + s + "\"");
+            }
+            return Duration.ofNanos((long) nanos);
+        }
+    }
+}
