@@ -26,7 +26,7 @@ import org.junit.Test;
 /**
  * The test image fixtures check themselves: archives are well formed, every digest and size is
  * what the bytes say, diff IDs are the uncompressed layers, and the busybox layer holds what it should.
- * (Importing into the real containerd is {@link TestImagesIT}.)
+ * (Importing into the real containerd is {@link ImageFixturesIT}.)
  */
 public class TestImagesTest {
     private static final ObjectMapper JSON = new ObjectMapper();

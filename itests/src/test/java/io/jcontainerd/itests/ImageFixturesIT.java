@@ -14,8 +14,9 @@ import org.junit.Test;
 /**
  * The test image fixtures against the real containerd 1.6: both archive formats import, are complete
  * and unpack into one snapshot per layer named by chain ID; a push to {@link LocalRegistry} pulls.
+ * (Not named {@code Test*}: surefire would run it as a unit test as well.)
  */
-public class TestImagesIT {
+public class ImageFixturesIT {
     private Path dir;
     private Containerd containerd;
 
