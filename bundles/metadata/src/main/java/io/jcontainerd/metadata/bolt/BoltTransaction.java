@@ -52,7 +52,7 @@ final class BoltTransaction implements Transaction {
 
     @Override
     public io.jcontainerd.images.ImageStore images() {
-        throw new UnsupportedOperationException("images: not yet");
+        return new ImageStoreImpl(kv);
     }
 
     @Override
