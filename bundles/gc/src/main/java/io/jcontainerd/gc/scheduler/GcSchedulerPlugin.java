@@ -67,8 +67,9 @@ public class GcSchedulerPlugin implements GarbageCollector, MutationListener {
                 GoDuration.parse(config.startup__delay())));
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            target = "(plugin.type=" + PluginType.CONTENT + ")")
+    // the content store and the snapshotters are reached without plugin.type targets, so that the
+    // plugin list shows what containerd's does: the scheduler requires the metadata plugin only
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setBlobs(BlobStore store) {
         this.blobs = store;
     }
@@ -79,8 +80,7 @@ public class GcSchedulerPlugin implements GarbageCollector, MutationListener {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            target = "(plugin.type=" + PluginType.SNAPSHOTTER + ")")
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addSnapshotter(Snapshotter sn, Map<String, Object> props) {
         snapshotters.put(String.valueOf(props.get("plugin.id")), sn);
     }
