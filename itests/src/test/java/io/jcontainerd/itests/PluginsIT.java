@@ -60,6 +60,9 @@ public class PluginsIT {
                 "io.containerd.service.v1 introspection-service",
                 "io.containerd.service.v1 containers-service",
                 "io.containerd.service.v1 leases-service",
+                "io.containerd.content.v1 content",
+                "io.containerd.service.v1 content-service",
+                "io.containerd.grpc.v1 content",
                 "io.containerd.grpc.v1 containers",
                 "io.containerd.grpc.v1 events",
                 "io.containerd.grpc.v1 leases",
@@ -88,7 +91,7 @@ public class PluginsIT {
     public void filtersSelectAndBadFiltersFailLikeContainerd() throws Exception {
         Processes.Result grpcOnly = ours.ctr("plugins", "ls", "type==io.containerd.grpc.v1");
         List<String> rows = grpcOnly.out().lines().skip(1).toList();
-        assertEquals(grpcOnly.out(), 7, rows.size());
+        assertEquals(grpcOnly.out(), 8, rows.size());
         assertTrue(rows.stream().allMatch(r -> r.startsWith("io.containerd.grpc.v1 ")));
         Processes.Result either = ours.ctr("plugins", "ls", "-q", "id==bolt", "id==version");
         assertEquals(List.of("bolt", "version"), either.out().lines().toList());
