@@ -1,6 +1,6 @@
 package io.jcontainerd.content.grpc;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import containerd.services.content.v1.ReadContentResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.jcontainerd.server.grpc.GrpcErrors;
@@ -53,8 +53,8 @@ final class ReadPump implements Runnable {
                         throw new IOException("blob ended at " + (start + sent + buf.position()));
                     }
                 }
-                buf.flip();
-                out.onNext(ReadContentResponse.newBuilder().setOffset(sent).setData(ByteString.copyFrom(buf)).build());
+                buf.flip(); // a fresh buffer per chunk, so the message may wrap it without a copy
+                out.onNext(ReadContentResponse.newBuilder().setOffset(sent).setData(UnsafeByteOperations.unsafeWrap(buf)).build());
                 sent += n;
             }
             if (sent >= size && !out.isCancelled()) {
