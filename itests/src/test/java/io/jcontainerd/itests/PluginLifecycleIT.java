@@ -125,7 +125,7 @@ public class PluginLifecycleIT {
             return false;
         }
         Map<String, PluginInfo> p = plugins();
-        return p.size() == 13 && p.values().stream().allMatch(i -> i.initError() == null);
+        return p.size() == 16 && p.values().stream().allMatch(i -> i.initError() == null);
     }
 
     @Test
