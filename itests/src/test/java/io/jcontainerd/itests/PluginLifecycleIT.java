@@ -125,7 +125,7 @@ public class PluginLifecycleIT {
             return false;
         }
         Map<String, PluginInfo> p = plugins();
-        return p.size() == 15 && p.values().stream().allMatch(i -> i.initError() == null);
+        return p.size() == 19 && p.values().stream().allMatch(i -> i.initError() == null);
     }
 
     @Test

@@ -24,6 +24,12 @@ public interface ContentIndex {
     /** The refs of the namespace's open ingests. */
     List<String> ingests(String namespace);
 
+    /** The namespace's record of the ingest {@code ref}, or {@code null}. */
+    IngestRecord ingest(String namespace, String ref);
+
+    /** Creates or replaces an ingest record. */
+    void putIngest(String namespace, String ref, IngestRecord record);
+
     /** Removes an ingest record; false if there was none. */
     boolean deleteIngest(String namespace, String ref);
 }

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The namespaced content store (containerd's {@code metadata.contentStore}): what a namespace may see
- * and write. Provided by the metadata plugin as an OSGi service; the content service, the differ and
- * image handling use it.
+ * and write. Provided as an OSGi service by the {@code io.containerd.service.v1.content-service} plugin
+ * (over the metadata store and the {@link BlobStore}); the content gRPC service, the differ and image
+ * handling use it.
  *
  * <p>{@code lease} is the {@code containerd-lease} of the call, or {@code null}: ingests and blobs
  * written under a lease are added to it as resources.

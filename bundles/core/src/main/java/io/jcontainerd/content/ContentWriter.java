@@ -28,7 +28,8 @@ public interface ContentWriter extends Closeable {
      *
      * @throws io.jcontainerd.errdefs.ContainerdException FailedPrecondition on a size or digest mismatch
      *         (the ingest is then kept, nothing is committed), AlreadyExists when the blob is already
-     *         in the namespace
+     *         in the namespace (for a {@link BlobStore} writer: already in the store; the ingest is
+     *         then removed)
      */
     ContentInfo commit(long size, Digest expected, Map<String, String> labels);
 

@@ -57,7 +57,7 @@ final class BoltTransaction implements Transaction {
 
     @Override
     public io.jcontainerd.content.ContentIndex content() {
-        throw new UnsupportedOperationException("content: not yet");
+        return new ContentIndexImpl(kv); // stateless over the transaction's key space
     }
 
     @Override
