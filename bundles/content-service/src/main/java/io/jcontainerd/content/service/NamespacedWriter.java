@@ -4,6 +4,7 @@ import static io.jcontainerd.errdefs.Errdefs.q;
 
 import io.jcontainerd.content.ContentInfo;
 import io.jcontainerd.content.ContentWriter;
+import io.jcontainerd.content.IngestRecord;
 import io.jcontainerd.content.IngestStatus;
 import io.jcontainerd.digest.Digest;
 import io.jcontainerd.errdefs.ContainerdException;
@@ -144,6 +145,16 @@ final class NamespacedWriter implements ContentWriter {
                 throw Errdefs.failedPrecondition("%s failed size validation: %d != %d", q(ref), offset, size);
             }
             size = offset;
+            // the ingest record names the digest before the blob appears in the backend, so that a
+            // garbage collection between the backend's commit and the blob record keeps the blob
+            Digest written = backend.digest();
+            store.db().update(tx -> {
+                IngestRecord r = tx.content().ingest(namespace, ref);
+                if (r != null) {
+                    tx.content().putIngest(namespace, ref, new IngestRecord(r.backendRef(), written, r.expiresAt()));
+                }
+                return null;
+            });
             try {
                 backend.commit(size, expected, Map.of());
             } catch (ContainerdException e) {

@@ -3,6 +3,7 @@ package io.jcontainerd.gc.scheduler;
 import io.jcontainerd.containers.Container;
 import io.jcontainerd.content.BlobStore;
 import io.jcontainerd.content.ContentInfo;
+import io.jcontainerd.content.IngestRecord;
 import io.jcontainerd.digest.Digest;
 import io.jcontainerd.filters.Filter;
 import io.jcontainerd.images.Image;
@@ -34,9 +35,10 @@ import java.util.function.Supplier;
  *
  * <p>Roots: live leases and their resources (a lease labelled {@code containerd.io/gc.flat} holds its
  * snapshots without their labelled references), images' targets, containers' snapshots, records
- * labelled {@code containerd.io/gc.root}, open ingests not on a lease. References: a blob's or
+ * labelled {@code containerd.io/gc.root}, ingests taken outside a lease until they expire. References: a blob's or
  * snapshot's labels {@code containerd.io/gc.ref.content[.|/<name>]} and
- * {@code containerd.io/gc.ref.snapshot.<snapshotter>[/<name>]}, and a snapshot's parent. Containers
+ * {@code containerd.io/gc.ref.snapshot.<snapshotter>[/<name>]}, a snapshot's parent, the blob an ingest
+ * expects. Containers
  * and images are never collected; expired leases are.
  *
  * <p>All of it runs in one metadata write transaction, so no writer can create a record for a blob or
@@ -93,7 +95,8 @@ final class Collector {
         int contentRecords = 0;
         int snapshotRecords = 0;
         int ingestRecords = 0;
-        Set<Digest> liveBlobs = new HashSet<>();
+        Set<Digest> liveBlobs = new HashSet<>(marker.expectedBlobs);
+        Set<String> liveIngests = new HashSet<>();
         Map<String, Set<String>> liveBackendKeys = new HashMap<>();
         for (String ns : namespaces) {
             for (Lease l : expiredByNs.get(ns)) {
@@ -101,7 +104,12 @@ final class Collector {
                 leases++;
             }
             for (String ref : tx.content().ingests(ns)) {
-                if (!marked.contains(new Node(Kind.INGEST, ns, ref)) && tx.content().deleteIngest(ns, ref)) {
+                if (marked.contains(new Node(Kind.INGEST, ns, ref))) {
+                    IngestRecord r = tx.content().ingest(ns, ref);
+                    if (r != null) {
+                        liveIngests.add(r.backendRef());
+                    }
+                } else if (tx.content().deleteIngest(ns, ref)) {
                     ingestRecords++;
                 }
             }
@@ -130,6 +138,12 @@ final class Collector {
             for (Digest d : store.list()) {
                 if (!liveBlobs.contains(d) && store.delete(d)) {
                     removedBlobs++;
+                }
+            }
+            // every namespaced ingest records its backend ingest before opening it
+            for (String ref : store.ingests()) {
+                if (!liveIngests.contains(ref)) {
+                    store.abort(ref);
                 }
             }
         }
@@ -198,6 +212,8 @@ final class Collector {
         private final Set<Node> flatOnly = new HashSet<>();
         private final Deque<Node> queue = new ArrayDeque<>();
         private final Deque<Node> flatQueue = new ArrayDeque<>();
+        /** Blobs that live ingests expect: kept on disk even where no namespace has a record yet. */
+        final Set<Digest> expectedBlobs = new HashSet<>();
 
         Marker(Transaction tx) {
             this.tx = tx;
@@ -232,16 +248,10 @@ final class Collector {
                     reach(new Node(Kind.CONTENT, ns, info.digest().toString()), false);
                 }
             }
-            // containerd keeps an ingest without a lease until it expires (24 hours after it began);
-            // the ingest records here carry no expiry, so such ingests are kept
-            Set<String> leased = new HashSet<>();
-            for (Node n : marked) {
-                if (n.kind() == Kind.INGEST && n.namespace().equals(ns)) {
-                    leased.add(n.key());
-                }
-            }
+            // an ingest taken outside a lease lives until it expires (24 hours after it began)
             for (String ref : tx.content().ingests(ns)) {
-                if (!leased.contains(ref) && !ingestLeasedElsewhere(ns, ref)) {
+                IngestRecord r = tx.content().ingest(ns, ref);
+                if (r != null && r.expiresAt() != null && now.isBefore(r.expiresAt())) {
                     reach(new Node(Kind.INGEST, ns, ref), false);
                 }
             }
@@ -260,17 +270,6 @@ final class Collector {
             }
         }
 
-        /** True if a lease of the namespace (live or expired) holds the ingest: then the lease decides. */
-        private boolean ingestLeasedElsewhere(String ns, String ref) {
-            for (Lease lease : tx.leases().list(ns, Filter.ALWAYS)) {
-                for (Resource r : tx.leases().listResources(ns, lease.id())) {
-                    if (r.type().equals("ingests") && r.id().equals(ref)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
 
         void drain() {
             while (!queue.isEmpty() || !flatQueue.isEmpty()) {
@@ -302,7 +301,11 @@ final class Collector {
                         }
                     }
                     case INGEST -> {
-                        // the expected digest of an ingest is not recorded in a form we follow here
+                        IngestRecord r = tx.content().ingest(n.namespace(), n.key());
+                        if (r != null && r.expected() != null) {
+                            reach(new Node(Kind.CONTENT, n.namespace(), r.expected().toString()), false);
+                            expectedBlobs.add(r.expected());
+                        }
                     }
                 }
             }
