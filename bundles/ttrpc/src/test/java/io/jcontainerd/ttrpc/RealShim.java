@@ -116,9 +116,26 @@ final class RealShim implements AutoCloseable {
         }
     }
 
+    /** A test that failed half way leaves its shim serving: ask it its pid and kill it. */
+    private void stopIfRunning() {
+        if (!Files.exists(socket)) {
+            return;
+        }
+        try (TtrpcClient c = TtrpcClient.connect(socket)) {
+            long pid = c.call("containerd.task.v2.Task", "Connect",
+                    containerd.task.v2.ConnectRequest.newBuilder().setId(id).build(),
+                    containerd.task.v2.ConnectResponse.parser(), CallOptions.timeout(java.time.Duration.ofSeconds(5)))
+                    .getShimPid();
+            kill(pid);
+        } catch (IOException | TtrpcException e) {
+            // not serving any more
+        }
+    }
+
     /** As containerd cleans up after a shim: {@code <shim> ... -bundle <dir> delete}, then the files. */
     @Override
     public void close() throws IOException, InterruptedException {
+        stopIfRunning();
         Process p = new ProcessBuilder(BINARY, "-namespace", namespace, "-id", id, "-address",
                 dir.resolve("containerd.sock").toString(), "-bundle", bundle.toString(), "delete")
                 .directory(bundle.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("delete.out").toFile())
