@@ -86,6 +86,9 @@ final class Daemon {
         p.put("jcontainerd.grpc.uid", String.valueOf(config.grpcUid()));
         p.put("jcontainerd.grpc.gid", String.valueOf(config.grpcGid()));
         p.put("jcontainerd.grpc.max_recv_message_size", String.valueOf(config.maxRecvMessageSize()));
+        p.put("jcontainerd.ttrpc.address", config.ttrpcAddress());
+        p.put("jcontainerd.ttrpc.uid", String.valueOf(config.ttrpcUid()));
+        p.put("jcontainerd.ttrpc.gid", String.valueOf(config.ttrpcGid()));
         p.put("jcontainerd.disabled_plugins", String.join(",", config.disabledPlugins()));
         p.put("jcontainerd.configurations", configurations(features));
         // hot deployment (the hotdeploy feature): bundles dropped into <home>/deploy

@@ -24,13 +24,17 @@ import java.util.Map;
  * @param grpcUid          socket owner, -1 to keep the daemon's ({@code [grpc] uid})
  * @param grpcGid          socket group, -1 to keep the daemon's ({@code [grpc] gid})
  * @param maxRecvMessageSize largest request accepted ({@code [grpc] max_recv_message_size})
+ * @param ttrpcAddress     the shims' unix socket ({@code [ttrpc] address}; by default the gRPC address
+ *                         + {@code .ttrpc}, and then the gRPC uid and gid, as containerd)
+ * @param ttrpcUid         its owner, -1 to keep the daemon's ({@code [ttrpc] uid})
+ * @param ttrpcGid         its group, -1 to keep the daemon's ({@code [ttrpc] gid})
  * @param disabledPlugins  plugin URIs not to load ({@code disabled_plugins})
  * @param features         feature names to install ({@code features}, jcontainerd's own key)
  * @param logLevel         {@code [debug] level}, overridden by {@code --log-level}
  * @param plugins          {@code [plugins."<uri>"]} tables, nested tables flattened to dotted keys
  */
 record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int grpcGid, int maxRecvMessageSize,
-        List<String> disabledPlugins, List<String> features, String logLevel, Map<String, ObjectNode> plugins) {
+        String ttrpcAddress, int ttrpcUid, int ttrpcGid, List<String> disabledPlugins, List<String> features, String logLevel, Map<String, ObjectNode> plugins) {
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/jcontainerd/config.toml");
     static final String DEFAULT_ROOT = "/var/lib/jcontainerd";
@@ -77,10 +81,16 @@ record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int 
             }
         }
         List<String> features = strings(toml.path("features"));
+        String grpcAddress = absolute(address, "grpc address").toString();
+        JsonNode ttrpc = toml.path("ttrpc");
+        String ttrpcAddress = text(ttrpc, "address");
+        boolean ttrpcDefault = ttrpcAddress == null;
         return new DaemonConfig(
-                absolute(root, "root"), absolute(state, "state"), absolute(address, "grpc address").toString(),
+                absolute(root, "root"), absolute(state, "state"), grpcAddress,
                 grpc.path("uid").asInt(-1), grpc.path("gid").asInt(-1),
                 grpc.path("max_recv_message_size").asInt(DEFAULT_MAX_MESSAGE_SIZE),
+                ttrpcDefault ? grpcAddress + ".ttrpc" : absolute(ttrpcAddress, "ttrpc address").toString(),
+                (ttrpcDefault ? grpc : ttrpc).path("uid").asInt(-1), (ttrpcDefault ? grpc : ttrpc).path("gid").asInt(-1),
                 strings(toml.path("disabled_plugins")),
                 features.isEmpty() ? List.of("core", "hotdeploy") : features,
                 level, plugins);

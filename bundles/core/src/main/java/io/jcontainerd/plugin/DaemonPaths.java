@@ -18,6 +18,12 @@ public record DaemonPaths(Path root, Path state, String grpcAddress) {
     /** Framework property: the gRPC unix socket path. */
     public static final String GRPC_ADDRESS = "jcontainerd.grpc.address";
 
+    /**
+     * Framework property: the daemon's ttrpc unix socket path (the shims' way back in), by default the
+     * gRPC address with {@code .ttrpc} appended, as containerd. Read it with {@link #ttrpcAddress}.
+     */
+    public static final String TTRPC_ADDRESS = "jcontainerd.ttrpc.address";
+
     public static final String DEFAULT_ROOT = "/var/lib/jcontainerd";
     public static final String DEFAULT_STATE = "/run/jcontainerd";
     public static final String DEFAULT_GRPC_ADDRESS = "/run/jcontainerd/jcontainerd.sock";
@@ -28,6 +34,11 @@ public record DaemonPaths(Path root, Path state, String grpcAddress) {
                 Path.of(orDefault(properties.apply(ROOT), DEFAULT_ROOT)),
                 Path.of(orDefault(properties.apply(STATE), DEFAULT_STATE)),
                 orDefault(properties.apply(GRPC_ADDRESS), DEFAULT_GRPC_ADDRESS));
+    }
+
+    /** The ttrpc socket path from framework properties: {@link #TTRPC_ADDRESS}, else the gRPC address + {@code .ttrpc}. */
+    public static String ttrpcAddress(Function<String, String> properties) {
+        return orDefault(properties.apply(TTRPC_ADDRESS), from(properties).grpcAddress() + ".ttrpc");
     }
 
     /** The plugin's persistent directory. */
