@@ -21,7 +21,8 @@ import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 /**
  * Derives containerd's plugin list from Service Component Runtime state: every enabled component
  * carrying {@link Plugin} properties is a plugin; its DS state gives ok / error / skip, its references'
- * {@code plugin.type} targets give its requirements.
+ * {@code plugin.type} targets (and the plugin types bound to its mandatory references) give its
+ * requirements.
  */
 final class ComponentPlugins {
     /** gRPC code containerd reports for plugin failures (they are not errdefs errors). */
@@ -72,7 +73,9 @@ final class ComponentPlugins {
                     types.add(m.group(1));
                 }
             }
-            if (conf != null) {
+            // an untargeted reference counts through what it is bound to, when the component cannot go
+            // without it (optional ones, such as the metadata plugin's mutation listeners, are no requirement)
+            if (conf != null && !r.cardinality.startsWith("0")) {
                 for (SatisfiedReferenceDTO s : conf.satisfiedReferences) {
                     if (s.name.equals(r.name)) {
                         for (ServiceReferenceDTO bound : s.boundServices) {
