@@ -22,6 +22,7 @@ public final class DiskUsage {
     }
 
     public static Usage of(Path root) throws IOException {
+        Posix.lstat(root); // a missing root fails with lstat's words, as containerd's walk does
         Set<Inode> seen = new HashSet<>();
         long[] size = {0};
         Files.walkFileTree(root, new SimpleFileVisitor<>() {

@@ -29,7 +29,7 @@ public final class Posix {
         try {
             LibC.INSTANCE.statx(LibC.AT_FDCWD, path.toString(), LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, b);
         } catch (LastErrorException e) {
-            throw failure("stat", path, e);
+            throw failure("lstat", path, e);
         }
         long dev = makedev(b.getInt(136), b.getInt(140));
         long rdev = makedev(b.getInt(128), b.getInt(132));

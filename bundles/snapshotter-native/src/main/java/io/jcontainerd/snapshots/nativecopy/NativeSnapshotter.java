@@ -1,6 +1,7 @@
 package io.jcontainerd.snapshots.nativecopy;
 
 import io.jcontainerd.errdefs.ContainerdException;
+import io.jcontainerd.errdefs.ErrorCode;
 import io.jcontainerd.mount.Mount;
 import io.jcontainerd.snapshots.Kind;
 import io.jcontainerd.snapshots.SnapshotInfo;
@@ -95,14 +96,13 @@ public final class NativeSnapshotter implements Snapshotter, AutoCloseable {
     public void commit(String name, String key, Map<String, String> labels) {
         ms.update(tx -> {
             MetaTx.Entry e = tx.getInfo(key);
-            // only an active snapshot has a tree of its own to measure; the rest fail in commitActive
-            Usage usage = new Usage(0, 0);
+            Usage usage;
             try {
-                if (e.info().kind() == Kind.ACTIVE) {
-                    usage = DiskUsage.of(dir(e.id()));
-                }
+                // as containerd, measured before the kind is checked: a view of a parent has no
+                // directory, and committing it fails here with lstat's error
+                usage = DiskUsage.of(dir(e.id()));
             } catch (IOException ex) {
-                throw Failures.wrap("failed to compute usage of " + key, ex);
+                throw new ContainerdException(ErrorCode.UNKNOWN, ex.getMessage(), ex);
             }
             try {
                 return tx.commitActive(key, name, usage, labels);

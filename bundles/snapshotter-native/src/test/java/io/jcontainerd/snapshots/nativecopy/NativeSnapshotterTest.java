@@ -45,6 +45,9 @@ class NativeSnapshotterTest extends SnapshotterSuite {
         assertEquals(List.of(new Mount("bind", dirOf("1"), List.of("rbind", "ro"))), sn.view("v", "c0", Map.of()));
         assertEquals(false, Files.exists(Path.of(dirOf("2"))), "a view copies nothing");
         assertEquals(List.of(new Mount("bind", dirOf("3"), List.of("rbind", "rw"))), sn.prepare("k1", "c0", Map.of()));
+        // containerd measures the view's (absent) directory before it checks the kind
+        assertEquals("lstat " + dirOf("2") + ": no such file or directory",
+                fails(io.jcontainerd.errdefs.ErrorCode.UNKNOWN, () -> sn.commit("cv", "v", Map.of())).getMessage());
     }
 
     @Test

@@ -61,6 +61,8 @@ class OverlaySnapshotterTest extends SnapshotterSuite {
         assertEquals(sn.mounts("v2"), sn.view("v3", "c1", Map.of()).stream().map(m -> new Mount(m.type(), m.source(),
                 m.options())).toList());
         assertTrue(Files.exists(root.resolve(io.jcontainerd.snapshots.storage.MetaStore.FILE)));
+        assertEquals("failed to commit snapshot: snapshot \"v1\" is not active: failed precondition",
+                fails(io.jcontainerd.errdefs.ErrorCode.FAILED_PRECONDITION, () -> sn.commit("cv", "v1", Map.of())).getMessage());
     }
 
     @Test
