@@ -66,7 +66,11 @@ public class PluginsIT {
                 "io.containerd.grpc.v1 namespaces",
                 "io.containerd.grpc.v1 introspection",
                 "io.containerd.grpc.v1 version",
-                "io.containerd.grpc.v1 healthcheck")) {
+                "io.containerd.grpc.v1 healthcheck",
+                "io.containerd.snapshotter.v1 overlayfs",
+                "io.containerd.snapshotter.v1 native",
+                "io.containerd.service.v1 snapshots-service",
+                "io.containerd.grpc.v1 snapshots")) {
             String[] typeId = plugin.split(" ");
             assertTrue(plugin + " ok in\n" + ls.out(), rows.stream().anyMatch(r ->
                     r.matches(Pattern.quote(typeId[0]) + "\\s+" + Pattern.quote(typeId[1]) + "\\s+-\\s+ok")));
@@ -88,7 +92,7 @@ public class PluginsIT {
     public void filtersSelectAndBadFiltersFailLikeContainerd() throws Exception {
         Processes.Result grpcOnly = ours.ctr("plugins", "ls", "type==io.containerd.grpc.v1");
         List<String> rows = grpcOnly.out().lines().skip(1).toList();
-        assertEquals(grpcOnly.out(), 7, rows.size());
+        assertEquals(grpcOnly.out(), 8, rows.size());
         assertTrue(rows.stream().allMatch(r -> r.startsWith("io.containerd.grpc.v1 ")));
         Processes.Result either = ours.ctr("plugins", "ls", "-q", "id==bolt", "id==version");
         assertEquals(List.of("bolt", "version"), either.out().lines().toList());
