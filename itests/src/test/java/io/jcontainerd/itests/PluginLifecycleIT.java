@@ -77,6 +77,7 @@ public class PluginLifecycleIT {
         options.add(frameworkProperty("jcontainerd.state").value(dir.resolve("state").toString()));
         options.add(frameworkProperty("jcontainerd.grpc.address").value(dir.resolve("j.sock").toString()));
         options.add(systemProperty("io.grpc.netty.shaded.io.netty.native.workdir").value(dir.toString()));
+        options.add(systemProperty("jna.tmpdir").value(dir.toString()));
         options.add(systemProperty("jcd.test.socket").value(dir.resolve("j.sock").toString()));
         options.add(junitBundles());
         options.add(cleanCaches());
@@ -125,7 +126,7 @@ public class PluginLifecycleIT {
             return false;
         }
         Map<String, PluginInfo> p = plugins();
-        return p.size() == 19 && p.values().stream().allMatch(i -> i.initError() == null);
+        return p.size() == 23 && p.values().stream().allMatch(i -> i.initError() == null);
     }
 
     @Test

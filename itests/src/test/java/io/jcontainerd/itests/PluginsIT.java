@@ -72,7 +72,11 @@ public class PluginsIT {
                 "io.containerd.grpc.v1 namespaces",
                 "io.containerd.grpc.v1 introspection",
                 "io.containerd.grpc.v1 version",
-                "io.containerd.grpc.v1 healthcheck")) {
+                "io.containerd.grpc.v1 healthcheck",
+                "io.containerd.snapshotter.v1 overlayfs",
+                "io.containerd.snapshotter.v1 native",
+                "io.containerd.service.v1 snapshots-service",
+                "io.containerd.grpc.v1 snapshots")) {
             String[] typeId = plugin.split(" ");
             assertTrue(plugin + " ok in\n" + ls.out(), rows.stream().anyMatch(r ->
                     r.matches(Pattern.quote(typeId[0]) + "\\s+" + Pattern.quote(typeId[1]) + "\\s+-\\s+ok")));
@@ -96,7 +100,7 @@ public class PluginsIT {
         List<String> rows = grpcOnly.out().lines().skip(1).toList();
         long grpcInFullList = ours.ctr("plugins", "ls").out().lines()
                 .filter(r -> r.startsWith("io.containerd.grpc.v1 ")).count();
-        assertTrue(grpcOnly.out(), grpcInFullList >= 9);
+        assertTrue(grpcOnly.out(), grpcInFullList >= 10);
         assertEquals(grpcOnly.out(), grpcInFullList, rows.size());
         assertTrue(rows.stream().allMatch(r -> r.startsWith("io.containerd.grpc.v1 ")));
         Processes.Result either = ours.ctr("plugins", "ls", "-q", "id==bolt", "id==version");

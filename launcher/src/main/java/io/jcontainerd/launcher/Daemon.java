@@ -55,6 +55,8 @@ final class Daemon {
         // netty extracts its epoll library to load it; the root (not a noexec tmpfs) is the safe place
         System.setProperty("io.grpc.netty.shaded.io.netty.native.workdir", nativeDir.toString());
         System.setProperty("io.grpc.netty.shaded.io.netty.tmpdir", nativeDir.toString());
+        // JNA (mounts, snapshot file systems) extracts its dispatch library likewise, not to ~/.cache
+        System.setProperty("jna.tmpdir", nativeDir.toString());
 
         List<Feature> features = new ArrayList<>();
         for (String name : config.features()) {

@@ -37,4 +37,11 @@ public interface Snapshots {
     List<String> snapshotters();
 
     void cleanup(String namespace, String snapshotter);
+
+    /**
+     * Removes the snapshotter's snapshots that no namespace's record refers to any more, children
+     * first, then lets it clean up (containerd's per-snapshotter garbage collection). Runs by itself
+     * after removals; garbage collection may call it too.
+     */
+    void garbageCollect(String snapshotter);
 }

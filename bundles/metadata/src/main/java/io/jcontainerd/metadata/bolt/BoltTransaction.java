@@ -11,6 +11,7 @@ final class BoltTransaction implements Transaction {
     private NamespaceStore namespaces;
     private ContainerStore containers;
     private LeaseStore leases;
+    private io.jcontainerd.snapshots.SnapshotIndex snapshots;
 
     BoltTransaction(KvTx kv) {
         this.kv = kv;
@@ -62,6 +63,9 @@ final class BoltTransaction implements Transaction {
 
     @Override
     public io.jcontainerd.snapshots.SnapshotIndex snapshots() {
-        throw new UnsupportedOperationException("snapshots: not yet");
+        if (snapshots == null) {
+            snapshots = new SnapshotIndexImpl(kv);
+        }
+        return snapshots;
     }
 }
