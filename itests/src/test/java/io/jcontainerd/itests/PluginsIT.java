@@ -79,7 +79,8 @@ public class PluginsIT {
                 "io.containerd.grpc.v1 snapshots")) {
             String[] typeId = plugin.split(" ");
             assertTrue(plugin + " ok in\n" + ls.out(), rows.stream().anyMatch(r ->
-                    r.matches(Pattern.quote(typeId[0]) + "\\s+" + Pattern.quote(typeId[1]) + "\\s+-\\s+ok")));
+                    r.matches(Pattern.quote(typeId[0]) + "\\s+" + Pattern.quote(typeId[1]) + "\\s+"
+                            + (typeId[0].equals("io.containerd.snapshotter.v1") ? "linux/\\w+" : "-") + "\\s+ok")));
         }
         assertEquals("dependencies come first", "io.containerd.metadata.v1", rows.get(1).split("\\s+")[0]);
     }

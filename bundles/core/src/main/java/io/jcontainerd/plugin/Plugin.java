@@ -28,6 +28,8 @@ public @interface Plugin {
     String ID = "plugin.id";
     /** Component property holding the platforms a plugin runs on ({@code os/arch}), if it lists any. */
     String PLATFORMS = "plugin.platforms";
+    /** {@link #PLATFORMS} value for plugins that run on the daemon's own platform ({@code linux/amd64} here). */
+    String HOST_PLATFORM = "host";
     /** Prefix of service properties a plugin exports to introspection ({@code plugin.exports.root}). */
     String EXPORTS_PREFIX = "plugin.exports.";
 

@@ -12,8 +12,7 @@ import io.jcontainerd.leases.Resource;
 import io.jcontainerd.metadata.MetadataStore;
 import io.jcontainerd.metadata.Transaction;
 import io.jcontainerd.snapshots.SnapshotIndex;
-import io.jcontainerd.snapshots.SnapshotInfo;
-import io.jcontainerd.snapshots.Snapshotter;
+import io.jcontainerd.snapshots.Snapshots;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -41,8 +40,10 @@ import java.util.function.Supplier;
  * expects. Containers
  * and images are never collected; expired leases are.
  *
- * <p>All of it runs in one metadata write transaction, so no writer can create a record for a blob or
- * snapshot between the mark and the removal of the backend's copy.
+ * <p>Marking, removing records and removing unreferenced blobs run in one metadata write transaction,
+ * so no writer can create a record for a blob between the mark and the removal of the blob (content
+ * commits name their digest in the ingest record before the blob appears). Snapshotters' copies are
+ * removed afterwards by the snapshots service, under the lock its creations take.
  */
 final class Collector {
     static final String GC_ROOT = "containerd.io/gc.root";
@@ -54,7 +55,7 @@ final class Collector {
     private static final System.Logger LOG = System.getLogger(Collector.class.getName());
 
     /** What a collection removed. */
-    record Stats(int leases, int contentRecords, int snapshotRecords, int ingestRecords, int blobs, int snapshots) {
+    record Stats(int leases, int contentRecords, int snapshotRecords, int ingestRecords, int blobs) {
     }
 
     private enum Kind { CONTENT, SNAPSHOT, INGEST }
@@ -65,19 +66,31 @@ final class Collector {
 
     private final MetadataStore metadata;
     private final Supplier<BlobStore> blobs;
-    private final Supplier<Map<String, Snapshotter>> snapshotters;
+    private final Supplier<Snapshots> snapshots;
     private final Clock clock;
 
-    Collector(MetadataStore metadata, Supplier<BlobStore> blobs, Supplier<Map<String, Snapshotter>> snapshotters,
-            Clock clock) {
+    Collector(MetadataStore metadata, Supplier<BlobStore> blobs, Supplier<Snapshots> snapshots, Clock clock) {
         this.metadata = metadata;
         this.blobs = blobs;
-        this.snapshotters = snapshotters;
+        this.snapshots = snapshots;
         this.clock = clock;
     }
 
     Stats collect() {
-        return metadata.update(this::collect);
+        Stats stats = metadata.update(this::collect);
+        // the snapshotters' own copies go after the transaction, under the snapshots service's lock
+        // that keeps them apart from snapshots being created (which write records in between)
+        Snapshots sn = snapshots.get();
+        if (sn != null && stats.snapshotRecords() > 0) {
+            for (String name : sn.snapshotters()) {
+                try {
+                    sn.garbageCollect(name);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "gc: snapshotter " + name + ": " + e.getMessage());
+                }
+            }
+        }
+        return stats;
     }
 
     private Stats collect(Transaction tx) {
@@ -97,7 +110,6 @@ final class Collector {
         int ingestRecords = 0;
         Set<Digest> liveBlobs = new HashSet<>(marker.expectedBlobs);
         Set<String> liveIngests = new HashSet<>();
-        Map<String, Set<String>> liveBackendKeys = new HashMap<>();
         for (String ns : namespaces) {
             for (Lease l : expiredByNs.get(ns)) {
                 tx.leases().delete(ns, l.id());
@@ -121,11 +133,9 @@ final class Collector {
                 }
             }
             for (String sn : tx.snapshots().snapshotters(ns)) {
-                Set<String> live = liveBackendKeys.computeIfAbsent(sn, k -> new HashSet<>());
                 for (SnapshotIndex.Entry e : tx.snapshots().list(ns, sn)) {
-                    if (marked.contains(new Node(Kind.SNAPSHOT, ns, sn + "/" + e.info().name()))) {
-                        live.add(e.backendKey());
-                    } else if (tx.snapshots().delete(ns, sn, e.info().name())) {
+                    if (!marked.contains(new Node(Kind.SNAPSHOT, ns, sn + "/" + e.info().name()))
+                            && tx.snapshots().delete(ns, sn, e.info().name())) {
                         snapshotRecords++;
                     }
                 }
@@ -147,61 +157,7 @@ final class Collector {
                 }
             }
         }
-        int removedSnapshots = 0;
-        for (Map.Entry<String, Snapshotter> e : snapshotters.get().entrySet()) {
-            removedSnapshots += removeUnreferenced(e.getKey(), e.getValue(),
-                    liveBackendKeys.getOrDefault(e.getKey(), Set.of()));
-        }
-        return new Stats(leases, contentRecords, snapshotRecords, ingestRecords, removedBlobs, removedSnapshots);
-    }
-
-    /** Removes the backend's snapshots no record names, children before their parents. */
-    private static int removeUnreferenced(String name, Snapshotter sn, Set<String> live) {
-        List<SnapshotInfo> all = new ArrayList<>();
-        sn.walk(all::add);
-        Map<String, Integer> children = new HashMap<>();
-        for (SnapshotInfo i : all) {
-            if (!i.parent().isEmpty()) {
-                children.merge(i.parent(), 1, Integer::sum);
-            }
-        }
-        Deque<SnapshotInfo> dead = new ArrayDeque<>();
-        for (SnapshotInfo i : all) {
-            if (!live.contains(i.name())) {
-                dead.add(i);
-            }
-        }
-        int removed = 0;
-        boolean progress = true;
-        while (progress && !dead.isEmpty()) {
-            progress = false;
-            for (int n = dead.size(); n > 0; n--) {
-                SnapshotInfo i = dead.poll();
-                if (children.getOrDefault(i.name(), 0) > 0) {
-                    dead.add(i);
-                    continue;
-                }
-                try {
-                    sn.remove(i.name());
-                    removed++;
-                    progress = true;
-                    if (!i.parent().isEmpty()) {
-                        children.merge(i.parent(), -1, Integer::sum);
-                    }
-                } catch (RuntimeException ex) {
-                    LOG.log(System.Logger.Level.WARNING, "gc: cannot remove snapshot " + i.name() + " of " + name
-                            + ": " + ex.getMessage());
-                }
-            }
-        }
-        if (removed > 0) {
-            try {
-                sn.cleanup();
-            } catch (RuntimeException ex) {
-                LOG.log(System.Logger.Level.WARNING, "gc: cleanup of " + name + " failed: " + ex.getMessage());
-            }
-        }
-        return removed;
+        return new Stats(leases, contentRecords, snapshotRecords, ingestRecords, removedBlobs);
     }
 
     /** The mark phase over one transaction. */

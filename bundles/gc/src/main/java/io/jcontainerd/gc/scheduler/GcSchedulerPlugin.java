@@ -6,12 +6,9 @@ import io.jcontainerd.metadata.MetadataStore;
 import io.jcontainerd.metadata.MutationListener;
 import io.jcontainerd.plugin.Plugin;
 import io.jcontainerd.plugin.PluginType;
-import io.jcontainerd.snapshots.Snapshotter;
+import io.jcontainerd.snapshots.Snapshots;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -52,7 +49,7 @@ public class GcSchedulerPlugin implements GarbageCollector, MutationListener {
         String startup__delay() default "100ms";
     }
 
-    private final Map<String, Snapshotter> snapshotters = new ConcurrentHashMap<>();
+    private volatile Snapshots snapshots;
     private volatile BlobStore blobs;
     private final Scheduler scheduler;
 
@@ -60,14 +57,14 @@ public class GcSchedulerPlugin implements GarbageCollector, MutationListener {
     public GcSchedulerPlugin(
             @Reference(target = "(plugin.type=" + PluginType.METADATA + ")") MetadataStore metadata,
             Config config) {
-        Collector collector = new Collector(metadata, () -> blobs, () -> new TreeMap<>(snapshotters),
+        Collector collector = new Collector(metadata, () -> blobs, () -> snapshots,
                 Clock.systemUTC());
         scheduler = new Scheduler(collector::collect, new Scheduler.Settings(config.pause__threshold(),
                 config.deletion__threshold(), GoDuration.parse(config.schedule__delay()),
                 GoDuration.parse(config.startup__delay())));
     }
 
-    // the content store and the snapshotters are reached without plugin.type targets, so that the
+    // the content store and the snapshots service are reached without plugin.type targets, so that the
     // plugin list shows what containerd's does: the scheduler requires the metadata plugin only
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setBlobs(BlobStore store) {
@@ -80,13 +77,15 @@ public class GcSchedulerPlugin implements GarbageCollector, MutationListener {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addSnapshotter(Snapshotter sn, Map<String, Object> props) {
-        snapshotters.put(String.valueOf(props.get("plugin.id")), sn);
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setSnapshots(Snapshots service) {
+        this.snapshots = service;
     }
 
-    void removeSnapshotter(Snapshotter sn, Map<String, Object> props) {
-        snapshotters.remove(String.valueOf(props.get("plugin.id")), sn);
+    void unsetSnapshots(Snapshots service) {
+        if (this.snapshots == service) {
+            this.snapshots = null;
+        }
     }
 
     @Deactivate

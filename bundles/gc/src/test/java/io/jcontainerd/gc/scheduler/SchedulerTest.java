@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SchedulerTest {
-    private static final Collector.Stats NONE = new Collector.Stats(0, 0, 0, 0, 0, 0);
+    private static final Collector.Stats NONE = new Collector.Stats(0, 0, 0, 0, 0);
 
     @Test
     void collectsOnceShortlyAfterStart() throws Exception {

@@ -30,6 +30,16 @@ final class ComponentPlugins {
 
     private static final Pattern TYPE_IN_TARGET = Pattern.compile("\\(" + Pattern.quote(Plugin.TYPE) + "=([^)]+)\\)");
 
+    /** The daemon's platform as Go names it ({@code GOOS/GOARCH}). */
+    static final String HOST = "linux/" + switch (System.getProperty("os.arch")) {
+        case "x86_64", "amd64" -> "amd64";
+        case "aarch64" -> "arm64";
+        case "ppc64le" -> "ppc64le";
+        case "s390x" -> "s390x";
+        case "riscv64" -> "riscv64";
+        default -> System.getProperty("os.arch");
+    };
+
     private ComponentPlugins() {
     }
 
@@ -56,7 +66,9 @@ final class ComponentPlugins {
             return null;
         }
         ComponentConfigurationDTO conf = c.configurations().isEmpty() ? null : c.configurations().get(0);
-        return new PluginInfo(type, id, requires(d, conf), strings(d.properties.get(Plugin.PLATFORMS)),
+        List<String> platforms = strings(d.properties.get(Plugin.PLATFORMS)).stream()
+                .map(p -> p.equals(Plugin.HOST_PLATFORM) ? HOST : p).toList();
+        return new PluginInfo(type, id, requires(d, conf), platforms,
                 exports(conf), strings(d.properties.get("plugin.capabilities")), initError(d, conf));
     }
 

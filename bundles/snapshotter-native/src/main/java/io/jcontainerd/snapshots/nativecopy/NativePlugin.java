@@ -22,7 +22,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** The {@code io.containerd.snapshotter.v1.native} plugin. */
 @Component(name = "io.containerd.snapshotter.v1.native", enabled = false, immediate = true,
-        service = Snapshotter.class)
+        service = Snapshotter.class,
+        property = Plugin.PLATFORMS + "=" + Plugin.HOST_PLATFORM)
 @Plugin(type = PluginType.SNAPSHOTTER, id = "native")
 @Designate(ocd = NativePlugin.Config.class)
 public class NativePlugin implements Snapshotter {

@@ -28,7 +28,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * overlay with several lower directories cannot be mounted in its root.
  */
 @Component(name = "io.containerd.snapshotter.v1.overlayfs", enabled = false, immediate = true,
-        service = Snapshotter.class)
+        service = Snapshotter.class,
+        property = Plugin.PLATFORMS + "=" + Plugin.HOST_PLATFORM)
 @Plugin(type = PluginType.SNAPSHOTTER, id = "overlayfs")
 @Designate(ocd = OverlayPlugin.Config.class)
 public class OverlayPlugin implements Snapshotter {
