@@ -189,6 +189,15 @@ class LayerApplierTest {
         assertFalse(Files.isSymbolicLink(root.resolve("f")));
     }
 
+    @Test
+    void paxGlobalHeadersAreIgnored() throws IOException {
+        Path root = Files.createDirectory(tmp.resolve("root"));
+        byte[] tar = new TarBuilder().globalHeader("comment", "abc123").file("f", "x", 0644).build();
+        assertEquals('g', tar[156], "the layer starts with a global header");
+        apply(root, tar);
+        assertEquals(List.of("f"), list(root));
+    }
+
     static List<String> list(Path dir) throws IOException {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -105,6 +105,18 @@ final class TarBuilder {
         return put(e, null, null);
     }
 
+    /** A PAX global header, as git archive writes first. */
+    TarBuilder globalHeader(String key, String value) {
+        TarArchiveEntry e = entry("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, 0666);
+        e.addPaxHeader(key, value);
+        try {
+            tar.putArchiveEntry(e); // written at once, with no entry left open
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return this;
+    }
+
     TarBuilder fifo(String name, int mode) {
         return put(entry(name, TarConstants.LF_FIFO, mode), null, null);
     }
