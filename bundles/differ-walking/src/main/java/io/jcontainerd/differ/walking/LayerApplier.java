@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,8 @@ final class LayerApplier {
     private final List<Path> parents;
     private final RootResolver resolver;
     private final Set<Path> unpacked = new HashSet<>();
+    /** Resolved parent directories; valid until a symlink appears or anything is removed. */
+    private final Map<List<String>, Path> resolved = new HashMap<>();
     private final List<DirTimes> dirs = new ArrayList<>();
     private final byte[] buffer = new byte[1 << 17];
 
@@ -73,6 +76,7 @@ final class LayerApplier {
         while (true) {
             rec.startEntry();
             TarArchiveEntry e = tin.getNextEntry();
+            rec.endHeaders();
             if (e == null) {
                 break;
             }
@@ -93,13 +97,18 @@ final class LayerApplier {
         }
         String base = name.get(name.size() - 1);
         List<String> parentName = name.subList(0, name.size() - 1);
-        Path dir = resolver.resolveDir(parentName);
+        Path dir = resolved.get(parentName);
+        if (dir == null) {
+            dir = resolver.resolveDir(parentName);
+            resolved.put(List.copyOf(parentName), dir);
+        }
         Path path = dir.resolve(base);
         if (!dir.equals(root)) {
             mkparent(dir);
         }
 
         if (base.startsWith(WHITEOUT_PREFIX)) {
+            resolved.clear();
             whiteout(e, dir, base);
             return;
         }
@@ -107,8 +116,12 @@ final class LayerApplier {
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             boolean merge = e.isDirectory() && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
             if (!merge) {
+                resolved.clear();
                 Tree.removeAll(path);
             }
+        }
+        if (e.isSymbolicLink() || e.isLink()) {
+            resolved.clear(); // a new name may be a symlink (a hard link to one is one too)
         }
 
         create(e, data, path);

@@ -23,6 +23,7 @@ final class PaxRecorder extends FilterInputStream {
     private long pos;
     private long start;
     private ByteArrayOutputStream rec;
+    private boolean recording;
 
     PaxRecorder(InputStream in) {
         super(in);
@@ -30,15 +31,21 @@ final class PaxRecorder extends FilterInputStream {
 
     /** Starts recording: the next entry's headers begin at the next 512-byte boundary. */
     void startEntry() {
-        rec = new ByteArrayOutputStream();
+        rec = new ByteArrayOutputStream(1024);
         start = pos;
+        recording = true;
+    }
+
+    /** Stops recording (the entry's data follows); what was recorded stays for {@link #paxRecords()}. */
+    void endHeaders() {
+        recording = false;
     }
 
     @Override
     public int read() throws IOException {
         int b = in.read();
         if (b >= 0) {
-            if (rec != null && rec.size() < LIMIT) {
+            if (recording && rec != null && rec.size() < LIMIT) {
                 rec.write(b);
             }
             pos++;
@@ -50,10 +57,12 @@ final class PaxRecorder extends FilterInputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         int n = in.read(b, off, len);
         if (n > 0) {
-            if (rec != null && rec.size() + n <= LIMIT) {
-                rec.write(b, off, n);
-            } else {
-                rec = null;
+            if (recording && rec != null) {
+                if (rec.size() + n <= LIMIT) {
+                    rec.write(b, off, n);
+                } else {
+                    rec = null;
+                }
             }
             pos += n;
         }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -104,10 +105,14 @@ final class RootResolver {
                 continue;
             }
             Path p = join(done);
-            if (!Files.isSymbolicLink(p)) {
-                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                    missing = true;
-                }
+            BasicFileAttributes attrs;
+            try {
+                attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                missing = true;
+                continue;
+            }
+            if (!attrs.isSymbolicLink()) {
                 continue;
             }
             if (++links > MAX_LINKS) {

@@ -71,6 +71,16 @@ class LayerSecurityTest {
     }
 
     @Test
+    void aDirectoryReplacedByASymlinkLaterInTheLayerIsResolvedAgain() throws IOException {
+        refused(new TarBuilder().dir("d", 0755).file("d/x", "ok", 0644).symlink("d", outside.toString())
+                .file("d/y", "evil", 0644).build());
+        refused(new TarBuilder().file("d/x", "ok", 0644).file(".wh.d", "", 0644).symlink("d", "/")
+                .file("d" + outside + "/y", "evil", 0644).build());
+        refused(new TarBuilder().symlink("s", outside.toString()).file("e/x", "ok", 0644).link("e", "s", 0644)
+                .file("e/secret", "evil", 0644).build());
+    }
+
+    @Test
     void symlinkAlreadyInTheRootCannotBeUsed() throws IOException {
         Files.createSymbolicLink(root.resolve("pre"), outside);
         refused(new TarBuilder().file("pre/secret", "evil", 0644).build());
