@@ -75,10 +75,10 @@ final class LayerMediaTypes {
      */
     static InputStream decompress(String mediaType, InputStream raw) throws IOException {
         Compression declared = compression(mediaType);
-        if (declared == Compression.NONE) {
-            return raw;
-        }
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        if (declared == Compression.NONE) {
+            return in;
+        }
         in.mark(8);
         byte[] head = in.readNBytes(4);
         in.reset();
