@@ -40,7 +40,7 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
  * deterministic (fixed times, owners and gzip header), so the same input gives the same digests.
  * Blobs live in a temporary directory that {@link Image#close()} removes.
  */
-final class TestImages {
+public final class TestImages {
     static final Path BUSYBOX = Path.of("/bin/busybox");
 
     static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -71,7 +71,7 @@ final class TestImages {
      * A three-layer busybox image of about {@code totalMegabytes} (uncompressed and compressed alike:
      * the data is random), for import and pull benchmarks: busybox, then two layers of random files.
      */
-    static Image bigBusybox(String name, int totalMegabytes) throws IOException {
+    public static Image bigBusybox(String name, int totalMegabytes) throws IOException {
         long each = Math.max(1, (totalMegabytes - 2) / 2) * 1024L * 1024;
         return busybox(name,
                 new Layer().dir("data", 0755).randomFile("data/one.bin", each, 1),
@@ -143,7 +143,7 @@ final class TestImages {
     }
 
     /** A built image: its blobs on disk, and ways to write it as archives. */
-    static final class Image implements AutoCloseable {
+    public static final class Image implements AutoCloseable {
         final String name;
         final Path dir;
         /** Compressed layer blobs, bottom first. */
@@ -197,7 +197,12 @@ final class TestImages {
          * manifest (annotations {@code io.containerd.image.name} = the name,
          * {@code org.opencontainers.image.ref.name} = the tag, and the platform), {@code blobs/sha256/*}.
          */
-        Path writeOciArchive(Path tar) throws IOException {
+        /** How many layers the image has. */
+        public int layerCount() {
+            return layers.size();
+        }
+
+        public Path writeOciArchive(Path tar) throws IOException {
             ObjectNode index = JSON.createObjectNode();
             index.put("schemaVersion", 2);
             index.put("mediaType", OCI_INDEX);

@@ -146,6 +146,7 @@ final class ContainerStoreImpl implements ContainerStore {
             throw Errdefs.notFound("container %s", id);
         }
         tx.delete(key);
+        tx.markDirty();
     }
 
     /** containerd's {@code validateContainer}. */

@@ -61,6 +61,7 @@ final class ContentIndexImpl implements ContentIndex {
             return false;
         }
         tx.delete(key);
+        tx.markDirty();
         return true;
     }
 

@@ -121,6 +121,7 @@ final class ImageStoreImpl implements ImageStore {
             throw Errdefs.notFound("image %s", q(name));
         }
         tx.delete(key);
+        tx.markDirty();
     }
 
     /** The record as written: empty label and annotation values dropped, times set. */

@@ -104,7 +104,7 @@ final class KvStore implements AutoCloseable {
         }
     }
 
-    /** Sets what runs after each durable write transaction that removed keys. */
+    /** Sets what runs after each durable write transaction marked dirty. */
     void onDeleted(Runnable action) {
         this.onDeleted = action;
     }
@@ -127,7 +127,7 @@ final class KvStore implements AutoCloseable {
             if (!tx.modified()) {
                 return result;
             }
-            deleted = tx.deleted();
+            deleted = tx.dirty();
             synchronized (syncState) {
                 seq = ++applied;
             }

@@ -21,7 +21,7 @@ final class KvTx {
     private final boolean writable;
     private final Map<byte[], byte[]> undo = new TreeMap<>(Arrays::compareUnsigned);
     private final List<byte[]> undoOrder = new ArrayList<>();
-    private boolean deleted;
+    private boolean dirty;
 
     KvTx(MVMap<byte[], byte[]> map, boolean writable) {
         this.map = map;
@@ -44,9 +44,18 @@ final class KvTx {
         return !undo.isEmpty();
     }
 
-    /** True if this transaction removed a key that existed. */
-    boolean deleted() {
-        return deleted;
+    /**
+     * Marks this transaction as having removed something that may have held other things alive (an
+     * image, a blob record, a snapshot, a container, a lease or one of its resources), as containerd
+     * marks its database dirty: the garbage collector is told once the transaction is durable.
+     */
+    void markDirty() {
+        dirty = true;
+    }
+
+    /** True if {@link #markDirty} was called. */
+    boolean dirty() {
+        return dirty;
     }
 
     byte[] get(String key) {
@@ -68,7 +77,6 @@ final class KvTx {
         if (map.containsKey(k)) {
             remember(k);
             map.remove(k);
-            deleted = true;
         }
     }
 

@@ -55,6 +55,7 @@ final class LeaseStoreImpl implements LeaseStore {
         }
         tx.deleteAll(Keys.below(V1, namespace, LEASES, id));
         tx.delete(key);
+        tx.markDirty();
     }
 
     @Override
@@ -88,6 +89,10 @@ final class LeaseStoreImpl implements LeaseStore {
     public void deleteResource(String namespace, String id, Resource resource) {
         requireLease(namespace, id);
         tx.delete(resourceKey(namespace, id, resource));
+        // an ingest leaves its lease when it is committed (the blob takes its place): nothing to collect
+        if (!resource.type().equals("ingests")) {
+            tx.markDirty();
+        }
     }
 
     @Override

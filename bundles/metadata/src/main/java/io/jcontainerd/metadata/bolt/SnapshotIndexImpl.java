@@ -69,6 +69,7 @@ final class SnapshotIndexImpl implements SnapshotIndex {
         }
         tx.deleteAll(Keys.below(V1, namespace, SNAPSHOTS, snapshotter, key));
         tx.delete(Keys.of(V1, namespace, SNAPSHOTS, snapshotter, key));
+        tx.markDirty();
         return true;
     }
 
