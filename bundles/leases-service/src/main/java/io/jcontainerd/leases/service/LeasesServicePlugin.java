@@ -1,5 +1,6 @@
 package io.jcontainerd.leases.service;
 
+import io.jcontainerd.gc.GarbageCollector;
 import io.jcontainerd.leases.Lease;
 import io.jcontainerd.leases.LeaseService;
 import io.jcontainerd.leases.Resource;
@@ -11,18 +12,24 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** The {@code io.containerd.service.v1.leases-service} plugin. */
 @Component(name = "io.containerd.service.v1.leases-service", enabled = false, immediate = true,
         service = LeaseService.class)
 @Plugin(type = PluginType.SERVICE, id = "leases-service")
 public class LeasesServicePlugin implements LeaseService {
+    @Reference(name = "gc", target = "(plugin.type=" + PluginType.GC + ")",
+            cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile GarbageCollector gc;
+
     private final LocalLeases local;
 
     @Activate
     public LeasesServicePlugin(
             @Reference(name = "metadata", target = "(plugin.type=" + PluginType.METADATA + ")") MetadataStore db) {
-        this.local = new LocalLeases(db);
+        this.local = new LocalLeases(db, () -> gc);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.jcontainerd.leases.service;
 
 import io.jcontainerd.filters.Filter;
 import io.jcontainerd.filters.Filters;
+import io.jcontainerd.gc.GarbageCollector;
 import io.jcontainerd.leases.Lease;
 import io.jcontainerd.leases.LeaseService;
 import io.jcontainerd.leases.Resource;
@@ -11,15 +12,23 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Lease operations, each one metadata transaction (containerd's {@code services/leases}). */
 public final class LocalLeases implements LeaseService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final MetadataStore db;
+    private final Supplier<GarbageCollector> gc;
 
     public LocalLeases(MetadataStore db) {
+        this(db, () -> null);
+    }
+
+    /** With the garbage collector (or null when none is loaded) that {@code sync} deletes wait for. */
+    public LocalLeases(MetadataStore db, Supplier<GarbageCollector> gc) {
         this.db = db;
+        this.gc = gc;
     }
 
     @Override
@@ -41,6 +50,10 @@ public final class LocalLeases implements LeaseService {
             tx.leases().delete(namespace, id);
             return null;
         });
+        GarbageCollector collector = gc.get();
+        if (sync && collector != null) {
+            collector.collect();
+        }
     }
 
     @Override
