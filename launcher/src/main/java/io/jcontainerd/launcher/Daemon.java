@@ -117,24 +117,49 @@ final class Daemon {
 
     private void installFeatures(List<Feature> features) throws IOException, BundleException {
         Path bundles = home.resolve("bundle");
-        Map<String, Bundle> installed = new HashMap<>();
+        Map<String, Feature.BundleRef> refs = new LinkedHashMap<>();
         for (Feature f : features) {
             for (Feature.BundleRef ref : f.bundles()) {
-                if (installed.containsKey(ref.toString())) {
-                    continue;
-                }
                 Path jar = bundles.resolve(ref.fileName());
                 if (!Files.isRegularFile(jar)) {
                     throw new IOException("feature " + f.name() + " needs " + ref + " but " + jar + " is missing");
                 }
-                Bundle b = framework.getBundleContext().installBundle("reference:" + jar.toUri());
+                refs.putIfAbsent(ref.toString(), ref);
+            }
+        }
+        // installing reads each jar's manifest and writes the framework's cache: two at a time, as the
+        // machine has cores for; start levels and starts are then set in feature order
+        List<Feature.BundleRef> ordered = new ArrayList<>(refs.values());
+        List<java.util.concurrent.Future<Bundle>> installs = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+        try {
+            for (Feature.BundleRef ref : ordered) {
+                String location = "reference:" + bundles.resolve(ref.fileName()).toUri();
+                installs.add(pool.submit(() -> framework.getBundleContext().installBundle(location)));
+            }
+            for (int i = 0; i < ordered.size(); i++) {
+                Feature.BundleRef ref = ordered.get(i);
+                Bundle b;
+                try {
+                    b = installs.get(i).get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof BundleException be) {
+                        throw be;
+                    }
+                    throw new IllegalStateException("installing " + ref, e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BundleException("interrupted installing " + ref, e);
+                }
                 b.adapt(BundleStartLevel.class).setStartLevel(ref.startOrder());
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                     b.start();
                 }
-                installed.put(ref.toString(), b);
                 LOG.log(Level.FINE, "installed {0} at start order {1}", new Object[] {ref, ref.startOrder()});
             }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
