@@ -192,6 +192,13 @@ public class ImageLifecycleIT {
                 ok(Processes.run(30, List.of("umount", mnt.toString())), "umount");
             }
             ok(ours("-n", "nat", "snapshots", "--snapshotter", "native", "rm", "nat-k"), "rm");
+
+            // ctr mounts the container's new snapshot read-only itself to read the image's passwd
+            assertSame("containers create from the image", both("-n", "nat", "containers", "create",
+                    "--snapshotter", "native", "docker.io/library/busybox:native", "cn", "sh"));
+            assertSame("containers ls", both("-n", "nat", "containers", "ls"));
+            assertSame("its snapshot", both("-n", "nat", "snapshots", "--snapshotter", "native", "info", "cn"));
+            assertSame("containers rm", both("-n", "nat", "containers", "rm", "cn"));
         }
     }
 
