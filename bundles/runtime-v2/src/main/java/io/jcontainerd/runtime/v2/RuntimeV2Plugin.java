@@ -52,6 +52,7 @@ public class RuntimeV2Plugin implements PlatformRuntime {
         this.manager = new ShimManager(new ShimManager.Config(root, state, paths.state().resolve("runc"),
                 paths.grpcAddress(), DaemonPaths.ttrpcAddress(ctx::getProperty), publish, System.getenv("PATH"), debug),
                 events, mounter, System.err);
+        manager.loadExisting(); // in the background: serving does not wait for old shims
     }
 
     @Deactivate

@@ -38,6 +38,8 @@ public final class ShimManager implements PlatformRuntime {
     static final String RUNC_OPTIONS = "containerd.runc.v1.Options";
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
     static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a shim found at start-up has to answer. */
+    static final Duration LOAD_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * Where and how shims run.
@@ -275,7 +277,7 @@ public final class ShimManager implements PlatformRuntime {
         String id = task.id();
         Exit exit = null;
         try {
-            exit = task.binary.delete();
+            exit = task.binary == null ? null : task.binary.delete();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "failed to clean up after shim disconnected " + ns + "/" + id
                     + ": " + e.getMessage());
@@ -290,15 +292,17 @@ public final class ShimManager implements PlatformRuntime {
         }
         Map<String, Entry> m = tasks.get(ns);
         if (m != null && m.remove(id, entry)) {
-            int pid = exit == null ? 0 : exit.pid();
-            int status = exit == null ? 255 : exit.status();
-            Instant at = exit == null ? Instant.now() : exit.timestamp();
-            publish(ns, "/tasks/exit", TaskExit.newBuilder().setContainerId(id).setId(id).setPid(pid)
-                    .setExitStatus(status).setExitedAt(Protos.timestamp(at)).build());
-            publish(ns, "/tasks/delete", TaskDelete.newBuilder().setContainerId(id).setPid(pid)
-                    .setExitStatus(status).setExitedAt(Protos.timestamp(at)).build());
+            publishExit(ns, id, exit != null ? exit : new Exit(0, 255, Instant.now()));
         }
         entry.cleaned.complete(null);
+    }
+
+    /** The events a shim would have published for its task's end, had it not gone away. */
+    private void publishExit(String ns, String id, Exit exit) {
+        publish(ns, "/tasks/exit", TaskExit.newBuilder().setContainerId(id).setId(id).setPid(exit.pid())
+                .setExitStatus(exit.status()).setExitedAt(Protos.timestamp(exit.timestamp())).build());
+        publish(ns, "/tasks/delete", TaskDelete.newBuilder().setContainerId(id).setPid(exit.pid())
+                .setExitStatus(exit.status()).setExitedAt(Protos.timestamp(exit.timestamp())).build());
     }
 
     private void publish(String ns, String topic, com.google.protobuf.Message event) {
@@ -307,6 +311,95 @@ public final class ShimManager implements PlatformRuntime {
                     event.toByteArray()));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "publish " + topic + ": " + e);
+        }
+    }
+
+    /**
+     * Finds the bundles left by a previous run (shims outlive the daemon) and reconnects to their
+     * shims, all in parallel, each bounded by {@link #LOAD_TIMEOUT}; a shim that does not answer is
+     * cleaned up with its delete command and its task's exit published. Tasks show up as they load;
+     * nothing waits for this.
+     */
+    public CompletableFuture<Void> loadExisting() {
+        List<CompletableFuture<Void>> loads = new ArrayList<>();
+        for (Path nsDir : list(config.state())) {
+            String ns = nsDir.getFileName().toString();
+            if (!java.nio.file.Files.isDirectory(nsDir) || ns.startsWith(".")) {
+                continue;
+            }
+            for (Path dir : list(nsDir)) {
+                String id = dir.getFileName().toString();
+                if (id.startsWith(".")) { // a bundle whose removal was interrupted
+                    cleanups.execute(() -> removeQuietly(dir));
+                } else if (java.nio.file.Files.isDirectory(dir)) {
+                    loads.add(CompletableFuture.runAsync(() -> load(ns, id), cleanups));
+                }
+            }
+        }
+        return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new));
+    }
+
+    private static List<Path> list(Path dir) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+            return s.toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static void removeQuietly(Path dir) {
+        try {
+            Bundle.removeTree(dir);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "remove " + dir + ": " + e);
+        }
+    }
+
+    private void load(String ns, String id) {
+        Bundle bundle = Bundle.load(config.state(), ns, id);
+        Path binaryPath = null;
+        try {
+            binaryPath = Path.of(java.nio.file.Files.readString(bundle.path().resolve("shim-binary-path")).trim());
+        } catch (IOException e) {
+            // the shim never started completely
+        }
+        ShimBinary binary = binaryPath == null ? null : new ShimBinary(binaryPath, bundle, config.grpcAddress(),
+                config.ttrpcAddress(), config.publishBinary(), config.debug());
+        Entry entry = new Entry();
+        if (ns(ns).putIfAbsent(id, entry) != null) {
+            return;
+        }
+        TtrpcClient client = null;
+        try {
+            String address = java.nio.file.Files.readString(bundle.path().resolve("address")).trim();
+            client = TtrpcClient.connect(Path.of(address.startsWith("unix://") ? address.substring(7) : address));
+            ShimTask task = new ShimTask(bundle, binary, client);
+            task.connect(LOAD_TIMEOUT);
+            entry.log = ShimLog.open(bundle, logSink);
+            entry.task = task;
+            client.closed().thenRunAsync(() -> afterClose(task, entry), cleanups);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cleaning up after dead shim " + ns + "/" + id + ": " + e);
+            if (client != null) {
+                client.close();
+            }
+            ns(ns).remove(id, entry);
+            Exit exit = null;
+            if (binary != null) {
+                try {
+                    exit = binary.delete();
+                } catch (RuntimeException de) {
+                    LOG.log(System.Logger.Level.WARNING, "shim delete " + ns + "/" + id + ": " + de.getMessage());
+                }
+            }
+            try {
+                bundle.delete(mounter);
+            } catch (IOException | RuntimeException be) {
+                LOG.log(System.Logger.Level.WARNING, "failed to delete bundle " + bundle.path() + ": " + be);
+            }
+            if (exit != null) {
+                publishExit(ns, id, exit);
+            }
         }
     }
 

@@ -185,6 +185,61 @@ class ShimManagerTest {
         assertFalse(Files.exists(tmp.resolve("state").resolve(ns).resolve(t.id())));
     }
 
+    private ShimManager restarted() {
+        manager.close(); // as the daemon stops: connections close, shims go on
+        manager = new ShimManager(new ShimManager.Config(tmp.resolve("root"), tmp.resolve("state"), tmp.resolve("runc"),
+                tmp.resolve("grpc.sock").toString(), tmp.resolve("grpc.sock.ttrpc").toString(), "/bin/true",
+                System.getenv("PATH"), false), (n, topic, event) -> events.add(new Published(n, topic, event)), mounter,
+                new PrintStream(new ByteArrayOutputStream()));
+        return manager;
+    }
+
+    @Test
+    void tasksSurviveARestartOfTheRuntime() throws Exception {
+        RuntimeTask t = create("sleep", "1000");
+        int pid = t.start();
+        RuntimeTask exited = create("sh", "-c", "exit 5");
+        exited.start();
+        assertEquals(5, exited.waitExit().status());
+
+        ShimManager again = restarted();
+        again.loadExisting().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        RuntimeTask back = again.get(ns, t.id());
+        assertEquals(pid, back.pid());
+        assertEquals(Status.RUNNING, back.state().status());
+        RuntimeProcess e = back.exec("e1", new ExecOpts(new TypedValue("types.containerd.io/opencontainers/runtime-spec/1/Process",
+                "{\"args\":[\"true\"],\"cwd\":\"/\",\"env\":[\"PATH=/usr/bin:/bin\"],\"user\":{\"uid\":0,\"gid\":0}}"
+                        .getBytes(UTF_8)), new TaskIO("", "", "", false)));
+        e.start();
+        assertEquals(0, e.waitExit().status());
+        ProcessState stopped = again.get(ns, exited.id()).state();
+        assertEquals(Status.STOPPED, stopped.status());
+        assertEquals(5, stopped.exitStatus());
+        back.kill(9, false);
+        assertEquals(137, back.waitExit().status());
+        assertEquals(5, again.delete(ns, exited.id()).status());
+        assertEquals(137, again.delete(ns, t.id()).status());
+        assertTrue(events.isEmpty(), events.toString());
+    }
+
+    @Test
+    void shimThatDiedWhileTheRuntimeWasDownIsCleanedUpAtLoad() throws Exception {
+        RuntimeTask t = create("sleep", "1000");
+        int pid = t.start();
+        long shimPid = ((ShimTask) t).connect(null).getShimPid();
+        ShimManager again = restarted();
+        ProcessHandle.of(shimPid).orElseThrow().destroyForcibly();
+        assertGone(shimPid);
+        again.loadExisting().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(ErrorCode.NOT_FOUND, assertThrows(ContainerdException.class, () -> again.get(ns, t.id())).code());
+        assertEquals(List.of("/tasks/exit", "/tasks/delete"), events.stream().map(Published::topic).toList());
+        TaskExit exit = TaskExit.parseFrom(events.get(0).event().value());
+        assertEquals(pid, exit.getPid());
+        assertEquals(137, exit.getExitStatus());
+        assertFalse(running(pid));
+        assertFalse(Files.exists(tmp.resolve("state").resolve(ns).resolve(t.id())));
+    }
+
     @Test
     void unknownRuntimeIsReported() {
         ContainerdException e = assertThrows(ContainerdException.class, () -> manager.create(ns, "x1",
