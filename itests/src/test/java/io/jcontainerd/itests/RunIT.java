@@ -179,6 +179,56 @@ public class RunIT {
     }
 
     @Test
+    public void twentyParallelRunsAllSucceed() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<Processes.Result>> runs = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String id = "p" + i;
+                runs.add(pool.submit(() -> ctr(ours.socket, "run", "--rm", IMAGE, id, "echo", id)));
+            }
+            for (int i = 0; i < 20; i++) {
+                Processes.Result r = runs.get(i).get(120, TimeUnit.SECONDS);
+                assertEquals(r.toString(), 0, r.rc());
+                assertEquals("p" + i + "\n", r.out());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals("", ctr(ours.socket, "tasks", "ls", "-q").out());
+        assertEquals("", ctr(ours.socket, "containers", "ls", "-q").out());
+    }
+
+    /** Shims outlive the daemon: after kill -9 and a new start the task is there again, with the same pid. */
+    @Test
+    public void runningTaskSurvivesADaemonKill() throws Exception {
+        Path s = ours.socket;
+        assertEquals(0, ctr(s, "run", "-d", IMAGE, "k1", "sleep", "1000").rc());
+        Matcher m = Pattern.compile("k1\\s+(\\d+)\\s+RUNNING").matcher(ctr(s, "tasks", "ls").out());
+        assertTrue(m.find());
+        String pid = m.group(1);
+        ours.kill9();
+        ours.start();
+        long deadline = System.currentTimeMillis() + 20_000;
+        Processes.Result ls = ctr(s, "tasks", "ls");
+        while (!ls.out().contains("k1") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            ls = ctr(s, "tasks", "ls");
+        }
+        assertTrue(ls.toString(), Pattern.compile("k1\\s+" + pid + "\\s+RUNNING").matcher(ls.out()).find());
+        assertEquals("hi\n", ctr(s, "tasks", "exec", "--exec-id", "e1", "k1", "echo", "hi").out());
+        assertEquals(0, ctr(s, "tasks", "kill", "-s", "9", "k1").rc());
+        deadline = System.currentTimeMillis() + 10_000;
+        while (!ctr(s, "tasks", "ls").out().contains("STOPPED") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(ctr(s, "tasks", "ls").out().contains("STOPPED"));
+        Processes.Result del = ctr(s, "tasks", "delete", "k1");
+        assertEquals(del.toString(), 0, del.rc());
+        assertEquals(0, ctr(s, "containers", "rm", "k1").rc());
+    }
+
+    @Test
     public void detachedTaskIsListedExecedPausedKilledAndDeleted() throws Exception {
         List<String> mine = session(ours.socket);
         List<String> theirs = session(reference.socket);
