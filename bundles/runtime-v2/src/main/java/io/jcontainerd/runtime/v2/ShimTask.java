@@ -28,7 +28,6 @@ import containerd.task.v2.WaitRequest;
 import containerd.task.v2.WaitResponse;
 import io.jcontainerd.errdefs.ContainerdException;
 import io.jcontainerd.errdefs.ErrorCode;
-import io.jcontainerd.errdefs.Errdefs;
 import io.jcontainerd.identifiers.Identifiers;
 import io.jcontainerd.mount.Mount;
 import io.jcontainerd.runtime.Exit;
@@ -263,9 +262,5 @@ final class ShimTask implements RuntimeTask {
     public TypedValue stats() {
         StatsResponse r = call("Stats", StatsRequest.newBuilder().setId(id()).build(), StatsResponse.parser(), null);
         return r.hasStats() ? Protos.typed(r.getStats()) : null;
-    }
-
-    static ContainerdException notFound(String id) {
-        return Errdefs.notFound("task %s", id);
     }
 }
