@@ -178,6 +178,16 @@ public class RunIT {
         return topics;
     }
 
+    /** {@code ctr run -t} under script(1), which gives ctr a terminal: the task gets one too. */
+    @Test
+    public void terminalRunHasATerminal() throws Exception {
+        String ctr = "ctr --address " + ours.socket + " -n " + ns + " run -t --rm " + IMAGE
+                + " tty1 sh -c 'tty; stty size; exit 4'";
+        Processes.Result r = Processes.run(60, List.of("script", "-qec", ctr, "/dev/null"));
+        assertEquals(r.toString(), 4, r.rc());
+        assertTrue(r.toString(), r.out().contains("/dev/pts/0"));
+    }
+
     @Test
     public void twentyParallelRunsAllSucceed() throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
