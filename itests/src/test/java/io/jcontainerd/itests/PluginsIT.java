@@ -78,11 +78,14 @@ public class PluginsIT {
                 "io.containerd.service.v1 snapshots-service",
                 "io.containerd.grpc.v1 snapshots",
                 "io.containerd.differ.v1 walking",
-                "io.containerd.grpc.v1 diff")) {
+                "io.containerd.grpc.v1 diff",
+                "io.containerd.runtime.v2 task",
+                "io.containerd.service.v1 tasks-service",
+                "io.containerd.grpc.v1 tasks")) {
             String[] typeId = plugin.split(" ");
             assertTrue(plugin + " ok in\n" + ls.out(), rows.stream().anyMatch(r ->
                     r.matches(Pattern.quote(typeId[0]) + "\\s+" + Pattern.quote(typeId[1]) + "\\s+"
-                            + (typeId[0].matches("io.containerd.(snapshotter|differ).v1") ? "linux/\\w+" : "-") + "\\s+ok")));
+                            + (typeId[0].matches("io.containerd.((snapshotter|differ).v1|runtime.v2)") ? "linux/\\w+" : "-") + "\\s+ok")));
         }
         assertEquals("dependencies come first", "io.containerd.metadata.v1", rows.get(1).split("\\s+")[0]);
     }
@@ -103,7 +106,7 @@ public class PluginsIT {
         List<String> rows = grpcOnly.out().lines().skip(1).toList();
         long grpcInFullList = ours.ctr("plugins", "ls").out().lines()
                 .filter(r -> r.startsWith("io.containerd.grpc.v1 ")).count();
-        assertTrue(grpcOnly.out(), grpcInFullList >= 11);
+        assertTrue(grpcOnly.out(), grpcInFullList >= 12);
         assertEquals(grpcOnly.out(), grpcInFullList, rows.size());
         assertTrue(rows.stream().allMatch(r -> r.startsWith("io.containerd.grpc.v1 ")));
         Processes.Result either = ours.ctr("plugins", "ls", "-q", "id==bolt", "id==version");

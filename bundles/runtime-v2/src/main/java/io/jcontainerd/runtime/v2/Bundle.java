@@ -1,0 +1,122 @@
+package io.jcontainerd.runtime.v2;
+
+import io.jcontainerd.errdefs.ContainerdException;
+import io.jcontainerd.errdefs.ErrorCode;
+import io.jcontainerd.errdefs.Errdefs;
+import io.jcontainerd.identifiers.Identifiers;
+import io.jcontainerd.mount.Mounter;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A task's bundle directory, {@code <state>/<ns>/<id>}: {@code config.json} (the container's spec),
+ * {@code rootfs/} (where the shim mounts the root file system), a {@code work} link to
+ * {@code <root>/<ns>/<id>}, and whatever the shim and runc add (address, log, init.pid, options.json).
+ *
+ * @param id        the task id
+ * @param namespace its namespace
+ * @param path      the bundle directory
+ */
+record Bundle(String id, String namespace, Path path) {
+    static final String CONFIG = "config.json";
+
+    /** The bundle of an existing task (for cleanup and restore). */
+    static Bundle load(Path state, String namespace, String id) {
+        return new Bundle(id, namespace, state.resolve(namespace).resolve(id));
+    }
+
+    /** Creates the directories and config.json; on failure, removes what it made. */
+    static Bundle create(Path root, Path state, String namespace, String id, byte[] spec) {
+        Identifiers.validate(id);
+        Bundle b = load(state, namespace, id);
+        Path work = root.resolve(namespace).resolve(id);
+        try {
+            Files.createDirectories(b.path.getParent());
+            try {
+                Files.createDirectory(b.path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                throw Errdefs.alreadyExists("bundle %s", b.path);
+            }
+        } catch (IOException e) {
+            throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + b.path + ": " + e, e);
+        }
+        try {
+            Files.setPosixFilePermissions(b.path, PosixFilePermissions.fromString("rwx------"));
+            Files.createDirectories(b.rootfs());
+            Files.createDirectories(work.getParent());
+            if (Files.exists(work, LinkOption.NOFOLLOW_LINKS)) {
+                removeTree(work); // left over from a task that was not cleaned up
+            }
+            Files.createDirectory(work);
+            Files.createSymbolicLink(b.path.resolve("work"), work);
+            Files.write(b.path.resolve(CONFIG), spec);
+            return b;
+        } catch (IOException | RuntimeException e) {
+            try {
+                removeTree(b.path);
+                removeTree(work);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof ContainerdException ce) {
+                throw ce;
+            }
+            throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + b.path + ": " + e, e);
+        }
+    }
+
+    Path rootfs() {
+        return path.resolve("rootfs");
+    }
+
+    /**
+     * Unmounts whatever is left on rootfs, then removes the bundle and its work directory. The rootfs
+     * directory is removed on its own first and must be empty: a mount that would not go away keeps
+     * its files safe from the recursive removal.
+     */
+    void delete(Mounter mounter) throws IOException {
+        Path work = null;
+        try {
+            work = Files.readSymbolicLink(path.resolve("work"));
+        } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
+            // no work directory
+        }
+        if (Files.isDirectory(rootfs(), LinkOption.NOFOLLOW_LINKS)) {
+            mounter.unmountAll(rootfs(), false);
+            Files.deleteIfExists(rootfs());
+        }
+        atomicDelete(path);
+        if (work != null) {
+            atomicDelete(work);
+        }
+    }
+
+    /** Renames to a hidden name first, so that a half-removed directory is never taken for a bundle. */
+    private static void atomicDelete(Path dir) throws IOException {
+        Path hidden = dir.resolveSibling("." + dir.getFileName());
+        try {
+            Files.move(dir, hidden, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        removeTree(hidden);
+    }
+
+    static void removeTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

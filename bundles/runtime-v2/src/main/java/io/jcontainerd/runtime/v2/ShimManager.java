@@ -1,0 +1,419 @@
+package io.jcontainerd.runtime.v2;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import containerd.events.TaskDelete;
+import containerd.events.TaskExit;
+import containerd.runc.v1.Options;
+import io.jcontainerd.errdefs.ContainerdException;
+import io.jcontainerd.errdefs.ErrorCode;
+import io.jcontainerd.errdefs.Errdefs;
+import io.jcontainerd.events.EventPublisher;
+import io.jcontainerd.mount.Mounter;
+import io.jcontainerd.runtime.CreateOpts;
+import io.jcontainerd.runtime.Exit;
+import io.jcontainerd.runtime.PlatformRuntime;
+import io.jcontainerd.runtime.RuntimeTask;
+import io.jcontainerd.ttrpc.TtrpcClient;
+import io.jcontainerd.types.TypedValue;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The v2 task runtime (containerd's shim manager and task manager in one): one shim per task, started
+ * from the task's bundle, reached over ttrpc. A shim whose connection closes is cleaned up with its
+ * {@code delete} command; if its task was still listed, the task's exit and deletion are published
+ * here, since the shim can no longer publish them.
+ */
+public final class ShimManager implements PlatformRuntime {
+    private static final System.Logger LOG = System.getLogger(ShimManager.class.getName());
+    static final String RUNC_OPTIONS = "containerd.runc.v1.Options";
+    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a shim found at start-up has to answer. */
+    static final Duration LOAD_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Where and how shims run.
+     *
+     * @param root          the plugin's root directory (the tasks' work directories)
+     * @param state         the plugin's state directory (the bundles)
+     * @param runcRoot      runc's state root handed to runc shims, so that tasks never meet another
+     *                      containerd's on the same host
+     * @param grpcAddress   the daemon's gRPC socket
+     * @param ttrpcAddress  the daemon's ttrpc socket
+     * @param publishBinary the daemon executable named to shims
+     * @param searchPath    the PATH to find shims on
+     * @param debug         whether shims log at debug level
+     */
+    public record Config(Path root, Path state, Path runcRoot, String grpcAddress, String ttrpcAddress,
+            String publishBinary, String searchPath, boolean debug) {
+    }
+
+    private final Config config;
+    private final ShimBinaries binaries;
+    private final EventPublisher events;
+    private final Mounter mounter;
+    private final PrintStream logSink;
+    /** namespace → id → task; an id is reserved (value absent) while its shim starts. */
+    private final Map<String, Map<String, Entry>> tasks = new ConcurrentHashMap<>();
+    /** Runs the cleanups after shims go away (each waits for a shim command). */
+    private final java.util.concurrent.ExecutorService cleanups = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "shim-cleanup");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closing;
+
+    private static final class Entry {
+        volatile ShimTask task;
+        final CompletableFuture<Void> cleaned = new CompletableFuture<>();
+        ShimLog log;
+    }
+
+    public ShimManager(Config config, EventPublisher events, Mounter mounter, PrintStream logSink) {
+        this.config = config;
+        this.binaries = new ShimBinaries(config.searchPath());
+        this.events = events;
+        this.mounter = mounter;
+        this.logSink = logSink;
+    }
+
+    @Override
+    public String id() {
+        return "io.containerd.runtime.v2.task";
+    }
+
+    private Map<String, Entry> ns(String namespace) {
+        return tasks.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>());
+    }
+
+    @Override
+    public RuntimeTask create(String namespace, String id, CreateOpts opts) {
+        Entry entry = new Entry();
+        if (ns(namespace).putIfAbsent(id, entry) != null) {
+            throw Errdefs.alreadyExists("task %s", id);
+        }
+        boolean ok = false;
+        try {
+            ShimTask task = startShim(namespace, id, opts, entry);
+            try {
+                task.create(opts.rootfs(), opts.io(), opts.checkpoint(), options(opts, task.binary.binary()));
+            } catch (ContainerdException e) {
+                ns(namespace).remove(id, entry);
+                try {
+                    task.delete();
+                } catch (ContainerdException ignored) {
+                    // nothing was created
+                }
+                stopShim(task, entry);
+                throw e.wrap("failed to create shim task");
+            }
+            entry.task = task;
+            ok = true;
+            return task;
+        } finally {
+            if (!ok) {
+                ns(namespace).remove(id, entry);
+            }
+        }
+    }
+
+    private ShimTask startShim(String namespace, String id, CreateOpts opts, Entry entry) {
+        Path binary;
+        try {
+            binary = binaries.resolve(opts.runtime());
+        } catch (ContainerdException e) {
+            throw e.wrap("failed to start shim: failed to resolve runtime path");
+        }
+        Bundle bundle = Bundle.create(config.root(), config.state(), namespace, id, opts.spec().value());
+        ShimBinary shim = new ShimBinary(binary, bundle, config.grpcAddress(), config.ttrpcAddress(),
+                config.publishBinary(), config.debug());
+        TypedValue options = options(opts, binary);
+        try {
+            entry.log = ShimLog.open(bundle, logSink);
+            Path socket = shim.start(options == null ? null : Protos.any(options).toByteArray());
+            TtrpcClient client = TtrpcClient.connect(socket);
+            ShimTask task = new ShimTask(bundle, shim, client);
+            client.closed().thenRunAsync(() -> afterClose(task, entry), cleanups);
+            java.nio.file.Files.writeString(bundle.path().resolve("shim-binary-path"), binary.toString());
+            return task;
+        } catch (IOException | RuntimeException e) {
+            if (entry.log != null) {
+                entry.log.close();
+            }
+            try {
+                bundle.delete(mounter);
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof ContainerdException ce) {
+                throw ce.wrap("failed to start shim");
+            }
+            throw new ContainerdException(ErrorCode.UNKNOWN, "failed to start shim: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The options for the shim: the task's, else the container's runtime options; runc options get
+     * our runc root unless they name one, and runc shims get options even when the client sent none.
+     */
+    TypedValue options(CreateOpts opts, Path binary) {
+        TypedValue o = opts.taskOptions() != null ? opts.taskOptions() : opts.runtimeOptions();
+        boolean runc = binary.getFileName().toString().startsWith("containerd-shim-runc-");
+        try {
+            if (o != null && RUNC_OPTIONS.equals(o.typeUrl())) {
+                Options parsed = Options.parseFrom(o.value());
+                if (!parsed.getRoot().isEmpty()) {
+                    return o;
+                }
+                return new TypedValue(RUNC_OPTIONS, parsed.toBuilder().setRoot(config.runcRoot().toString())
+                        .build().toByteArray());
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw Errdefs.invalidArgument("runc options: %s", e.getMessage());
+        }
+        if (o == null && runc) {
+            return new TypedValue(RUNC_OPTIONS, Options.newBuilder().setRoot(config.runcRoot().toString())
+                    .build().toByteArray());
+        }
+        return o;
+    }
+
+    @Override
+    public RuntimeTask get(String namespace, String id) {
+        Map<String, Entry> m = tasks.get(namespace);
+        Entry e = m == null ? null : m.get(id);
+        if (e == null || e.task == null) {
+            throw Errdefs.notFound("task %s", id);
+        }
+        return e.task;
+    }
+
+    @Override
+    public List<RuntimeTask> tasks(String namespace) {
+        List<RuntimeTask> out = new ArrayList<>();
+        tasks.forEach((n, m) -> {
+            if (namespace == null || namespace.equals(n)) {
+                m.values().forEach(e -> {
+                    if (e.task != null) {
+                        out.add(e.task);
+                    }
+                });
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Task/Delete, then the task leaves the list (so its shim's exit publishes nothing), Shutdown,
+     * the connection closes and the cleanup after it runs; the bundle goes last.
+     */
+    @Override
+    public Exit delete(String namespace, String id) {
+        Map<String, Entry> m = tasks.get(namespace);
+        Entry entry = m == null ? null : m.get(id);
+        if (entry == null || entry.task == null) {
+            throw Errdefs.notFound("task %s", id);
+        }
+        ShimTask task = entry.task;
+        Exit exit = null;
+        ContainerdException shimError = null;
+        try {
+            exit = task.delete();
+        } catch (ContainerdException e) {
+            boolean closed = e.getCause() instanceof io.jcontainerd.ttrpc.TtrpcClosedException;
+            if (!closed && e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            shimError = e;
+        }
+        if (shimError == null) {
+            m.remove(id, entry);
+        }
+        stopShim(task, entry);
+        m.remove(id, entry);
+        if (shimError != null) {
+            throw shimError;
+        }
+        return exit;
+    }
+
+    private void stopShim(ShimTask task, Entry entry) {
+        try {
+            task.shutdown(SHUTDOWN_TIMEOUT);
+        } catch (ContainerdException e) {
+            LOG.log(System.Logger.Level.WARNING, "failed to shutdown shim task " + task.id() + ": " + e.getMessage());
+        }
+        task.client.close();
+        try {
+            entry.cleaned.get(CLEANUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "shim " + task.id() + " cleanup: " + e);
+        }
+        try {
+            task.bundle.delete(mounter);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "failed to delete bundle " + task.bundle.path() + ": " + e);
+        }
+    }
+
+    /** After the shim's connection closed: its delete command, and the events if its task was still listed. */
+    private void afterClose(ShimTask task, Entry entry) {
+        if (closing) {
+            return; // the daemon stops; the shim goes on
+        }
+        String ns = task.namespace();
+        String id = task.id();
+        Exit exit = null;
+        try {
+            exit = task.binary == null ? null : task.binary.delete();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "failed to clean up after shim disconnected " + ns + "/" + id
+                    + ": " + e.getMessage());
+        }
+        try {
+            task.bundle.delete(mounter);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "failed to delete bundle " + task.bundle.path() + ": " + e);
+        }
+        if (entry.log != null) {
+            entry.log.close();
+        }
+        Map<String, Entry> m = tasks.get(ns);
+        if (m != null && m.remove(id, entry)) {
+            publishExit(ns, id, exit != null ? exit : new Exit(0, 255, Instant.now()));
+        }
+        entry.cleaned.complete(null);
+    }
+
+    /** The events a shim would have published for its task's end, had it not gone away. */
+    private void publishExit(String ns, String id, Exit exit) {
+        publish(ns, "/tasks/exit", TaskExit.newBuilder().setContainerId(id).setId(id).setPid(exit.pid())
+                .setExitStatus(exit.status()).setExitedAt(Protos.timestamp(exit.timestamp())).build());
+        publish(ns, "/tasks/delete", TaskDelete.newBuilder().setContainerId(id).setPid(exit.pid())
+                .setExitStatus(exit.status()).setExitedAt(Protos.timestamp(exit.timestamp())).build());
+    }
+
+    private void publish(String ns, String topic, com.google.protobuf.Message event) {
+        try {
+            events.publish(ns, topic, new TypedValue("containerd.events." + event.getDescriptorForType().getName(),
+                    event.toByteArray()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "publish " + topic + ": " + e);
+        }
+    }
+
+    /**
+     * Finds the bundles left by a previous run (shims outlive the daemon) and reconnects to their
+     * shims, all in parallel, each bounded by {@link #LOAD_TIMEOUT}; a shim that does not answer is
+     * cleaned up with its delete command and its task's exit published. Tasks show up as they load;
+     * nothing waits for this.
+     */
+    public CompletableFuture<Void> loadExisting() {
+        List<CompletableFuture<Void>> loads = new ArrayList<>();
+        for (Path nsDir : list(config.state())) {
+            String ns = nsDir.getFileName().toString();
+            if (!java.nio.file.Files.isDirectory(nsDir) || ns.startsWith(".")) {
+                continue;
+            }
+            for (Path dir : list(nsDir)) {
+                String id = dir.getFileName().toString();
+                if (id.startsWith(".")) { // a bundle whose removal was interrupted
+                    cleanups.execute(() -> removeQuietly(dir));
+                } else if (java.nio.file.Files.isDirectory(dir)) {
+                    loads.add(CompletableFuture.runAsync(() -> load(ns, id), cleanups));
+                }
+            }
+        }
+        return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new));
+    }
+
+    private static List<Path> list(Path dir) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+            return s.toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static void removeQuietly(Path dir) {
+        try {
+            Bundle.removeTree(dir);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "remove " + dir + ": " + e);
+        }
+    }
+
+    private void load(String ns, String id) {
+        Bundle bundle = Bundle.load(config.state(), ns, id);
+        Path binaryPath = null;
+        try {
+            binaryPath = Path.of(java.nio.file.Files.readString(bundle.path().resolve("shim-binary-path")).trim());
+        } catch (IOException e) {
+            // the shim never started completely
+        }
+        ShimBinary binary = binaryPath == null ? null : new ShimBinary(binaryPath, bundle, config.grpcAddress(),
+                config.ttrpcAddress(), config.publishBinary(), config.debug());
+        Entry entry = new Entry();
+        if (ns(ns).putIfAbsent(id, entry) != null) {
+            return;
+        }
+        TtrpcClient client = null;
+        try {
+            String address = java.nio.file.Files.readString(bundle.path().resolve("address")).trim();
+            client = TtrpcClient.connect(Path.of(address.startsWith("unix://") ? address.substring(7) : address));
+            ShimTask task = new ShimTask(bundle, binary, client);
+            task.connect(LOAD_TIMEOUT);
+            entry.log = ShimLog.open(bundle, logSink);
+            entry.task = task;
+            client.closed().thenRunAsync(() -> afterClose(task, entry), cleanups);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cleaning up after dead shim " + ns + "/" + id + ": " + e);
+            if (client != null) {
+                client.close();
+            }
+            ns(ns).remove(id, entry);
+            Exit exit = null;
+            if (binary != null) {
+                try {
+                    exit = binary.delete();
+                } catch (RuntimeException de) {
+                    LOG.log(System.Logger.Level.WARNING, "shim delete " + ns + "/" + id + ": " + de.getMessage());
+                }
+            }
+            try {
+                bundle.delete(mounter);
+            } catch (IOException | RuntimeException be) {
+                LOG.log(System.Logger.Level.WARNING, "failed to delete bundle " + bundle.path() + ": " + be);
+            }
+            if (exit != null) {
+                publishExit(ns, id, exit);
+            }
+        }
+    }
+
+    /** Closes every shim connection without stopping the shims (they outlive the daemon). */
+    public void close() {
+        closing = true;
+        tasks.values().forEach(m -> m.values().forEach(e -> {
+            if (e.task != null) {
+                e.task.client.close();
+            }
+            if (e.log != null) {
+                e.log.close();
+            }
+        }));
+        cleanups.shutdown();
+    }
+}

@@ -1,0 +1,296 @@
+package io.jcontainerd.runtime.v2;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import containerd.events.TaskExit;
+import io.jcontainerd.errdefs.ContainerdException;
+import io.jcontainerd.errdefs.ErrorCode;
+import io.jcontainerd.events.EventPublisher;
+import io.jcontainerd.mount.Mount;
+import io.jcontainerd.mount.linux.LinuxMounter;
+import io.jcontainerd.runtime.CreateOpts;
+import io.jcontainerd.runtime.Exit;
+import io.jcontainerd.runtime.ExecOpts;
+import io.jcontainerd.runtime.ProcessState;
+import io.jcontainerd.runtime.RuntimeProcess;
+import io.jcontainerd.runtime.RuntimeTask;
+import io.jcontainerd.runtime.Status;
+import io.jcontainerd.runtime.TaskIO;
+import io.jcontainerd.types.TypedValue;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import com.google.protobuf.Empty;
+import containerd.services.events.ttrpc.v1.ForwardRequest;
+import io.jcontainerd.ttrpc.Handler;
+import io.jcontainerd.ttrpc.PeerCheck;
+import io.jcontainerd.ttrpc.TtrpcServer;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runtime against the real containerd-shim-runc-v2 and runc: tasks whose root file system is a
+ * bind mount (mounted by the shim) of a directory holding the host's /usr.
+ */
+class ShimManagerTest {
+    record Published(String ns, String topic, TypedValue event) {
+    }
+
+    @TempDir
+    Path tmp;
+    Path image;
+    final List<Published> events = Collections.synchronizedList(new ArrayList<>());
+    final LinuxMounter mounter = new LinuxMounter();
+    final String ns = "jcd-rt-test";
+    ShimManager manager;
+    /** The daemon's ttrpc endpoint as far as shims see it: topics they forward, in order. */
+    TtrpcServer ttrpc;
+    final List<String> forwarded = Collections.synchronizedList(new ArrayList<>());
+    final List<String> started = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        image = Files.createDirectories(tmp.resolve("image"));
+        for (String d : List.of("usr", "proc", "dev", "tmp")) {
+            Files.createDirectories(image.resolve(d));
+        }
+        for (String l : List.of("bin", "lib", "lib64", "sbin")) {
+            Files.createSymbolicLink(image.resolve(l), Path.of("usr/" + l));
+        }
+        ttrpc = new TtrpcServer(PeerCheck.sameUser());
+        ttrpc.register("containerd.services.events.ttrpc.v1.Events", Map.of("Forward",
+                Handler.unary(ForwardRequest.parser(), (ctx, r) -> {
+                    forwarded.add(r.getEnvelope().getTopic());
+                    return Empty.getDefaultInstance();
+                })));
+        ttrpc.serve(tmp.resolve("grpc.sock.ttrpc"));
+        EventPublisher publisher = (n, topic, event) -> events.add(new Published(n, topic, event));
+        manager = new ShimManager(new ShimManager.Config(tmp.resolve("root"), tmp.resolve("state"), tmp.resolve("runc"),
+                tmp.resolve("grpc.sock").toString(), tmp.resolve("grpc.sock.ttrpc").toString(), "/bin/true",
+                System.getenv("PATH"), false), publisher, mounter, new PrintStream(new ByteArrayOutputStream()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (String id : started) {
+            try {
+                RuntimeTask t = manager.get(ns, id);
+                t.kill(9, true);
+                t.waitExit();
+                manager.delete(ns, id);
+            } catch (ContainerdException e) {
+                // already gone
+            }
+        }
+        ttrpc.close();
+    }
+
+    private RuntimeTask create(String... args) {
+        String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        started.add(id);
+        return manager.create(ns, id, new CreateOpts(new TypedValue("types.containerd.io/opencontainers/runtime-spec/1/Spec",
+                spec(args).getBytes(UTF_8)), List.of(new Mount("bind", image.toString(), List.of("rbind", "rw"))),
+                new TaskIO("", "", "", false), "", "io.containerd.runc.v2", null, null));
+    }
+
+    @Test
+    void runsTaskToItsExitStatusAndCleansUp() throws Exception {
+        RuntimeTask t = create("sh", "-c", "exit 7");
+        Path bundle = tmp.resolve("state").resolve(ns).resolve(t.id());
+        assertTrue(Files.isRegularFile(bundle.resolve("config.json")));
+        assertEquals(tmp.resolve("root").resolve(ns).resolve(t.id()), Files.readSymbolicLink(bundle.resolve("work")));
+        assertTrue(Files.isSymbolicLink(bundle.resolve("rootfs/bin")), "the shim mounted the rootfs");
+        int pid = t.pid();
+        assertTrue(pid > 0);
+        assertEquals(Status.CREATED, t.state().status());
+        assertEquals(pid, t.start());
+        Exit exit = t.waitExit();
+        assertEquals(7, exit.status());
+        assertEquals(pid, exit.pid());
+        assertEquals(Status.STOPPED, t.state().status());
+        assertTrue(Files.isDirectory(tmp.resolve("runc").resolve(ns).resolve(t.id())), "runc state under our root");
+
+        long shimPid = ((ShimTask) t).connect(null).getShimPid();
+        Exit deleted = manager.delete(ns, t.id());
+        assertGone(shimPid);
+        assertEquals(7, deleted.status());
+        assertEquals(pid, deleted.pid());
+        assertFalse(Files.exists(bundle));
+        assertFalse(Files.exists(tmp.resolve("root").resolve(ns).resolve(t.id())));
+        assertFalse(Files.exists(tmp.resolve("runc").resolve(ns).resolve(t.id())));
+        assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(bundle.toString()));
+        assertEquals(ErrorCode.NOT_FOUND, assertThrows(ContainerdException.class, () -> manager.get(ns, t.id())).code());
+        waitFor(() -> forwarded.size() >= 4);
+        assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"), forwarded);
+        assertTrue(events.isEmpty(), "the shim publishes a normal task's events, not the runtime: " + events);
+    }
+
+    @Test
+    void execsAndKills() throws Exception {
+        RuntimeTask t = create("sleep", "1000");
+        t.start();
+        assertEquals(Status.RUNNING, t.state().status());
+        RuntimeProcess e = t.exec("e1", new ExecOpts(new TypedValue("types.containerd.io/opencontainers/runtime-spec/1/Process",
+                "{\"args\":[\"sh\",\"-c\",\"exit 3\"],\"cwd\":\"/\",\"env\":[\"PATH=/usr/bin:/bin\"],\"user\":{\"uid\":0,\"gid\":0}}"
+                        .getBytes(UTF_8)), new TaskIO("", "", "", false)));
+        assertTrue(e.start() > 0);
+        assertEquals(3, e.waitExit().status());
+        ProcessState es = t.process("e1").state();
+        assertEquals(Status.STOPPED, es.status());
+        assertEquals(3, e.delete().status());
+        assertEquals(ErrorCode.NOT_FOUND, assertThrows(ContainerdException.class, () -> t.process("e1")).code());
+        assertTrue(t.pids().stream().anyMatch(p -> p.pid() == t.pid()));
+        t.pause();
+        assertEquals(Status.PAUSED, t.state().status());
+        t.resume();
+        assertEquals(Status.RUNNING, t.state().status());
+        assertTrue(t.stats() != null);
+        t.kill(9, false);
+        assertEquals(137, t.waitExit().status());
+        long shimPid = ((ShimTask) t).connect(null).getShimPid();
+        manager.delete(ns, t.id());
+        assertGone(shimPid);
+    }
+
+    @Test
+    void deadShimIsCleanedUpAndItsTaskExitPublished() throws Exception {
+        RuntimeTask t = create("sleep", "1000");
+        int pid = t.start();
+        long shimPid = ((ShimTask) t).connect(null).getShimPid();
+        ProcessHandle.of(shimPid).orElseThrow().destroyForcibly();
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (events.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of("/tasks/exit", "/tasks/delete"), events.stream().map(Published::topic).toList());
+        TaskExit exit = TaskExit.parseFrom(events.get(0).event().value());
+        assertEquals(t.id(), exit.getContainerId());
+        assertEquals(pid, exit.getPid());
+        assertEquals(137, exit.getExitStatus());
+        assertFalse(running(pid), "runc delete killed the task");
+        assertEquals(ErrorCode.NOT_FOUND, assertThrows(ContainerdException.class, () -> manager.get(ns, t.id())).code());
+        assertFalse(Files.exists(tmp.resolve("state").resolve(ns).resolve(t.id())));
+    }
+
+    private ShimManager restarted() {
+        manager.close(); // as the daemon stops: connections close, shims go on
+        manager = new ShimManager(new ShimManager.Config(tmp.resolve("root"), tmp.resolve("state"), tmp.resolve("runc"),
+                tmp.resolve("grpc.sock").toString(), tmp.resolve("grpc.sock.ttrpc").toString(), "/bin/true",
+                System.getenv("PATH"), false), (n, topic, event) -> events.add(new Published(n, topic, event)), mounter,
+                new PrintStream(new ByteArrayOutputStream()));
+        return manager;
+    }
+
+    @Test
+    void tasksSurviveARestartOfTheRuntime() throws Exception {
+        RuntimeTask t = create("sleep", "1000");
+        int pid = t.start();
+        RuntimeTask exited = create("sh", "-c", "exit 5");
+        exited.start();
+        assertEquals(5, exited.waitExit().status());
+
+        ShimManager again = restarted();
+        again.loadExisting().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        RuntimeTask back = again.get(ns, t.id());
+        assertEquals(pid, back.pid());
+        assertEquals(Status.RUNNING, back.state().status());
+        RuntimeProcess e = back.exec("e1", new ExecOpts(new TypedValue("types.containerd.io/opencontainers/runtime-spec/1/Process",
+                "{\"args\":[\"true\"],\"cwd\":\"/\",\"env\":[\"PATH=/usr/bin:/bin\"],\"user\":{\"uid\":0,\"gid\":0}}"
+                        .getBytes(UTF_8)), new TaskIO("", "", "", false)));
+        e.start();
+        assertEquals(0, e.waitExit().status());
+        ProcessState stopped = again.get(ns, exited.id()).state();
+        assertEquals(Status.STOPPED, stopped.status());
+        assertEquals(5, stopped.exitStatus());
+        back.kill(9, false);
+        assertEquals(137, back.waitExit().status());
+        assertEquals(5, again.delete(ns, exited.id()).status());
+        assertEquals(137, again.delete(ns, t.id()).status());
+        assertTrue(events.isEmpty(), events.toString());
+    }
+
+    @Test
+    void shimThatDiedWhileTheRuntimeWasDownIsCleanedUpAtLoad() throws Exception {
+        RuntimeTask t = create("sleep", "1000");
+        int pid = t.start();
+        long shimPid = ((ShimTask) t).connect(null).getShimPid();
+        ShimManager again = restarted();
+        ProcessHandle.of(shimPid).orElseThrow().destroyForcibly();
+        assertGone(shimPid);
+        again.loadExisting().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(ErrorCode.NOT_FOUND, assertThrows(ContainerdException.class, () -> again.get(ns, t.id())).code());
+        assertEquals(List.of("/tasks/exit", "/tasks/delete"), events.stream().map(Published::topic).toList());
+        TaskExit exit = TaskExit.parseFrom(events.get(0).event().value());
+        assertEquals(pid, exit.getPid());
+        assertEquals(137, exit.getExitStatus());
+        assertFalse(running(pid));
+        assertFalse(Files.exists(tmp.resolve("state").resolve(ns).resolve(t.id())));
+    }
+
+    @Test
+    void unknownRuntimeIsReported() {
+        ContainerdException e = assertThrows(ContainerdException.class, () -> manager.create(ns, "x1",
+                new CreateOpts(new TypedValue("t", "{}".getBytes(UTF_8)), List.of(), null, "", "io.containerd.nope.v9",
+                        null, null)));
+        assertEquals("failed to start shim: failed to resolve runtime path: runtime \"io.containerd.nope.v9\" binary"
+                + " not installed \"containerd-shim-nope-v9\": file does not exist", e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("state").resolve(ns).resolve("x1")));
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    private static void assertGone(long pid) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (running(pid) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(running(pid), "process " + pid + " still runs");
+    }
+
+    /** Alive and not a zombie waiting for init to reap it. */
+    private static boolean running(long pid) throws IOException {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(stat)) {
+            return false;
+        }
+        String s = Files.readString(stat);
+        return !s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
+    }
+
+    private static String spec(String... args) {
+        StringBuilder a = new StringBuilder();
+        for (String s : args) {
+            a.append(a.length() == 0 ? "" : ",").append('"').append(s.replace("\"", "\\\"")).append('"');
+        }
+        return """
+                {"ociVersion":"1.0.2-dev",
+                 "process":{"terminal":false,"user":{"uid":0,"gid":0},"args":[%s],
+                   "env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"cwd":"/","noNewPrivileges":true},
+                 "root":{"path":"rootfs","readonly":true},
+                 "mounts":[{"destination":"/proc","type":"proc","source":"proc"},
+                   {"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","strictatime","mode=755","size=65536k"]},
+                   {"destination":"/tmp","type":"tmpfs","source":"tmpfs","options":["nosuid","nodev"]},
+                   {"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}],
+                 "linux":{"namespaces":[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"}],
+                   "cgroupsPath":"/jcd-rt-test/%s"}}
+                """.formatted(a, UUID.randomUUID());
+    }
+}

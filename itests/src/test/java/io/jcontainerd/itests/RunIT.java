@@ -1,0 +1,302 @@
+package io.jcontainerd.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * {@code ctr run} and {@code ctr tasks} against our daemon, with the real shim and runc, side by side
+ * with containerd 1.6 on the same busybox image. Each daemon gets its own namespace, so that runc
+ * state under containerd's default root never meets another test's.
+ */
+public class RunIT {
+    static final String IMAGE = "docker.io/library/busybox:latest";
+    private static Daemon ours;
+    private static Containerd reference;
+    /** A namespace per daemon: ctr names cgroups {@code /<namespace>/<id>}, which both daemons would share. */
+    private static String ns;
+    private static String refNs;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        ns = "jcd-run-" + UUID.randomUUID().toString().substring(0, 8);
+        refNs = ns + "-ref";
+        ours = Daemon.create("").start();
+        reference = Containerd.start();
+        Path tar = ours.dir.resolve("busybox.tar");
+        try (TestImages.Image img = TestImages.busybox(IMAGE)) {
+            img.writeOciArchive(tar);
+        }
+        for (Path socket : List.of(ours.socket, reference.socket)) {
+            Processes.Result r = ctr(socket, "images", "import", tar.toString());
+            assertEquals(r.toString(), 0, r.rc());
+        }
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        for (Path socket : socketsStarted()) {
+            cleanUp(socket);
+        }
+        if (reference != null) {
+            reference.close();
+        }
+        if (ours != null) {
+            ours.close();
+        }
+    }
+
+    private static List<Path> socketsStarted() {
+        List<Path> s = new ArrayList<>();
+        if (ours != null) {
+            s.add(ours.socket);
+        }
+        if (reference != null) {
+            s.add(reference.socket);
+        }
+        return s;
+    }
+
+    /** Kills and deletes whatever tasks a failed test left, so that no shim outlives the test. */
+    private static void cleanUp(Path socket) throws IOException, InterruptedException {
+        for (String id : ctr(socket, "tasks", "ls", "-q").out().lines().toList()) {
+            ctr(socket, "tasks", "kill", "-s", "9", id);
+            ctr(socket, "tasks", "delete", "-f", id);
+        }
+        for (String id : ctr(socket, "containers", "ls", "-q").out().lines().toList()) {
+            ctr(socket, "containers", "rm", id);
+        }
+    }
+
+    static Processes.Result ctr(Path socket, String... args) throws IOException, InterruptedException {
+        List<String> a = new ArrayList<>(List.of("-n", namespaceOf(socket)));
+        a.addAll(List.of(args));
+        return Processes.ctr(socket, a.toArray(String[]::new));
+    }
+
+    private static String namespaceOf(Path socket) {
+        return reference != null && socket.equals(reference.socket) ? refNs : ns;
+    }
+
+    /** {@code ctr} with {@code input} on its stdin. */
+    static Processes.Result ctrWithInput(Path socket, String input, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ctr", "--address", socket.toString(), "-n", namespaceOf(socket)));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        var out = readAll(p.getInputStream());
+        var err = readAll(p.getErrorStream());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(); // SIGKILL: ctr run forwards SIGTERM to the task
+            throw new AssertionError("ctr timed out: " + cmd);
+        }
+        return new Processes.Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+    }
+
+    private static java.util.concurrent.CompletableFuture<String> readAll(java.io.InputStream in) {
+        var text = new java.util.concurrent.CompletableFuture<String>();
+        new Thread(() -> {
+            try (in) {
+                text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                text.completeExceptionally(e);
+            }
+        }).start();
+        return text;
+    }
+
+    @Test
+    public void runPrintsOutputAndExitsWithTheTaskStatusAsContainerd() throws Exception {
+        for (String[] run : List.of(
+                new String[] {"run", "--rm", IMAGE, "r1", "echo", "hello"},
+                new String[] {"run", "--rm", IMAGE, "r2", "sh", "-c", "exit 7"},
+                new String[] {"run", "--rm", "--env", "A=b", "--cwd", "/etc", IMAGE, "r3", "sh", "-c", "echo $A; pwd"},
+                new String[] {"run", "--rm", "--snapshotter", "native", IMAGE, "r4", "cat", "/etc/passwd"},
+                new String[] {"run", "--rm", IMAGE, "r5", "/no/such/binary"})) {
+            Processes.Result theirs = ctr(reference.socket, run);
+            Processes.Result mine = ctr(ours.socket, run);
+            assertEquals(String.join(" ", run), normalized(theirs), normalized(mine));
+        }
+        assertEquals("hello\n", ctr(ours.socket, "run", "--rm", IMAGE, "r6", "echo", "hello").out());
+        assertEquals(7, ctr(ours.socket, "run", "--rm", IMAGE, "r7", "sh", "-c", "exit 7").rc());
+        for (Path socket : List.of(ours.socket, reference.socket)) {
+            assertEquals("", ctr(socket, "containers", "ls", "-q").out());
+            assertEquals("", ctr(socket, "tasks", "ls", "-q").out());
+        }
+    }
+
+    /**
+     * Stdin reaches the task. (Not {@code cat} to EOF: ctr closes the task's stdin only if its input
+     * ends after the task was created, so {@code echo x | ctr run ... cat} can hang with containerd too.)
+     */
+    @Test
+    public void stdinReachesTheTask() throws Exception {
+        Processes.Result r = ctrWithInput(ours.socket, "abc\n", "run", "--rm", IMAGE, "in1", "sh", "-c",
+                "read x; echo got-$x");
+        assertEquals(r.toString(), 0, r.rc());
+        assertEquals("got-abc\n", r.out());
+        String[] two = {"run", "--rm", IMAGE, "in2", "sh", "-c", "read a; read b; echo $b-$a"};
+        assertEquals(ctrWithInput(reference.socket, "x\ny\n", two), ctrWithInput(ours.socket, "x\ny\n", two));
+    }
+
+    @Test
+    public void eventsOfARunComeInContainerdsOrder() throws Exception {
+        assertEquals(topicsOfRun(reference.socket), topicsOfRun(ours.socket));
+    }
+
+    private static List<String> topicsOfRun(Path socket) throws Exception {
+        Path out = Files.createTempFile("jcd-events", ".txt");
+        Process events = new ProcessBuilder("ctr", "--address", socket.toString(), "events")
+                .redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        try {
+            Thread.sleep(500); // subscribed
+            Processes.Result r = ctr(socket, "run", "--rm", IMAGE, "ev1", "true");
+            assertEquals(r.toString(), 0, r.rc());
+            Thread.sleep(500); // the last events delivered
+        } finally {
+            events.destroyForcibly().waitFor();
+        }
+        List<String> topics = Files.readAllLines(out).stream().map(l -> l.split("\\s+"))
+                .filter(f -> f.length > 5 && f[4].equals(namespaceOf(socket))).map(f -> f[5]).toList();
+        Files.delete(out);
+        return topics;
+    }
+
+    /** {@code ctr run -t} under script(1), which gives ctr a terminal: the task gets one too. */
+    @Test
+    public void terminalRunHasATerminal() throws Exception {
+        String ctr = "ctr --address " + ours.socket + " -n " + ns + " run -t --rm " + IMAGE
+                + " tty1 sh -c 'tty; stty size; exit 4'";
+        Processes.Result r = Processes.run(60, List.of("script", "-qec", ctr, "/dev/null"));
+        assertEquals(r.toString(), 4, r.rc());
+        assertTrue(r.toString(), r.out().contains("/dev/pts/0"));
+    }
+
+    @Test
+    public void twentyParallelRunsAllSucceed() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<Processes.Result>> runs = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String id = "p" + i;
+                runs.add(pool.submit(() -> ctr(ours.socket, "run", "--rm", IMAGE, id, "echo", id)));
+            }
+            for (int i = 0; i < 20; i++) {
+                Processes.Result r = runs.get(i).get(120, TimeUnit.SECONDS);
+                assertEquals(r.toString(), 0, r.rc());
+                assertEquals("p" + i + "\n", r.out());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), ctr(ours.socket, "tasks", "ls", "-q").out().lines().filter(l -> l.startsWith("p")).toList());
+        assertEquals(List.of(), ctr(ours.socket, "containers", "ls", "-q").out().lines().filter(l -> l.startsWith("p")).toList());
+    }
+
+    /** Shims outlive the daemon: after kill -9 and a new start the task is there again, with the same pid. */
+    @Test
+    public void runningTaskSurvivesADaemonKill() throws Exception {
+        Path s = ours.socket;
+        assertEquals(0, ctr(s, "run", "-d", IMAGE, "k1", "sleep", "1000").rc());
+        Matcher m = Pattern.compile("k1\\s+(\\d+)\\s+RUNNING").matcher(ctr(s, "tasks", "ls").out());
+        assertTrue(m.find());
+        String pid = m.group(1);
+        ours.kill9();
+        ours.start();
+        long deadline = System.currentTimeMillis() + 20_000;
+        Processes.Result ls = ctr(s, "tasks", "ls");
+        while (!ls.out().contains("k1") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            ls = ctr(s, "tasks", "ls");
+        }
+        assertTrue(ls.toString(), Pattern.compile("k1\\s+" + pid + "\\s+RUNNING").matcher(ls.out()).find());
+        assertEquals("hi\n", ctr(s, "tasks", "exec", "--exec-id", "e1", "k1", "echo", "hi").out());
+        assertEquals(0, ctr(s, "tasks", "kill", "-s", "9", "k1").rc());
+        deadline = System.currentTimeMillis() + 10_000;
+        while (!ctr(s, "tasks", "ls").out().contains("STOPPED") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(ctr(s, "tasks", "ls").out().contains("STOPPED"));
+        Processes.Result del = ctr(s, "tasks", "delete", "k1");
+        assertEquals(del.toString(), 0, del.rc());
+        assertEquals(0, ctr(s, "containers", "rm", "k1").rc());
+    }
+
+    @Test
+    public void detachedTaskIsListedExecedPausedKilledAndDeleted() throws Exception {
+        List<String> mine;
+        List<String> theirs;
+        try {
+            mine = session(ours.socket);
+            theirs = session(reference.socket);
+        } finally {
+            cleanUp(ours.socket);
+            cleanUp(reference.socket);
+        }
+        assertEquals(String.join("\n", theirs), String.join("\n", mine));
+    }
+
+    /** One detached task's life; answers each step's normalized output. */
+    private static List<String> session(Path s) throws Exception {
+        List<String> log = new ArrayList<>();
+        Processes.Result run = ctr(s, "run", "-d", IMAGE, "d1", "sleep", "1000");
+        log.add("run: " + normalized(run));
+        Processes.Result ls = ctr(s, "tasks", "ls");
+        Matcher m = Pattern.compile("d1\\s+(\\d+)\\s+RUNNING").matcher(ls.out());
+        assertTrue(ls.toString(), m.find());
+        int pid = Integer.parseInt(m.group(1));
+        assertTrue("the pid is a live process", Files.exists(Path.of("/proc/" + pid)));
+        log.add("ls: " + normalized(ls));
+        log.add("ps: " + normalized(ctr(s, "tasks", "ps", "d1")));
+        log.add("exec: " + normalized(ctr(s, "tasks", "exec", "--exec-id", "e1", "d1", "echo", "hi")));
+        log.add("exec 3: " + normalized(ctr(s, "tasks", "exec", "--exec-id", "e2", "d1", "sh", "-c", "exit 3")));
+        log.add("pause: " + normalized(ctr(s, "tasks", "pause", "d1")));
+        log.add("ls paused: " + normalized(ctr(s, "tasks", "ls")));
+        log.add("resume: " + normalized(ctr(s, "tasks", "resume", "d1")));
+        log.add("ls resumed: " + normalized(ctr(s, "tasks", "ls")));
+        Processes.Result metrics = ctr(s, "tasks", "metrics", "d1");
+        assertTrue(metrics.toString(), metrics.rc() == 0 && metrics.out().contains("memory.usage_in_bytes")
+                || metrics.out().contains("pids.current"));
+        log.add("delete running: " + normalized(ctr(s, "tasks", "delete", "d1")));
+        log.add("rm running: " + normalized(ctr(s, "containers", "rm", "d1")));
+        log.add("kill: " + normalized(ctr(s, "tasks", "kill", "d1")));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!ctr(s, "tasks", "ls").out().contains("STOPPED") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        log.add("ls stopped: " + normalized(ctr(s, "tasks", "ls")));
+        log.add("kill stopped: " + normalized(ctr(s, "tasks", "kill", "d1")));
+        log.add("delete: " + normalized(ctr(s, "tasks", "delete", "d1")));
+        log.add("delete again: " + normalized(ctr(s, "tasks", "delete", "d1")));
+        log.add("rm: " + normalized(ctr(s, "containers", "rm", "d1")));
+        log.add("snapshots: " + normalized(ctr(s, "snapshots", "ls")).out().lines().filter(l -> l.contains("d1")).toList());
+        return log;
+    }
+
+    /** Pids, times and our socket path differ between two daemons; everything else must not. */
+    static Processes.Result normalized(Processes.Result r) {
+        java.util.function.Function<String, String> n = x -> x
+                .replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "<time>")
+                .replaceAll("time=\"[^\"]*\"", "time=<time>")
+                .replaceAll("(?m)^(\\S+\\s+)\\d+(\\s+(RUNNING|STOPPED|PAUSED|CREATED))", "$1<pid>$2")
+                .replaceAll("(?m)^\\d+(\\s+)", "<pid>$1")
+                .replaceAll(" +", " "); // table columns are as wide as the pids
+        return new Processes.Result(r.rc(), n.apply(r.out()), n.apply(r.err()));
+    }
+}
