@@ -58,7 +58,10 @@ final class Daemon implements AutoCloseable {
             if (process.isAlive()) {
                 process.destroyForcibly().waitFor();
             }
-            throw new AssertionError("jcontainerd " + why + "\n" + logText());
+            String log = logText();
+            // the caller never gets a daemon to close: leave nothing behind
+            Processes.deleteTree(dir);
+            throw new AssertionError("jcontainerd " + why + "\n" + log);
         }
         return this;
     }
