@@ -79,9 +79,12 @@ class ExchangeTest {
         Subscription stalled = exchange.subscribe(List.of(), () -> { });
         List<String> seen = new ArrayList<>();
         Subscription[] live = new Subscription[1];
+        // the wake-up runs on whichever publisher thread delivered: drain under one lock
         live[0] = exchange.subscribe(List.of(), () -> {
-            for (Envelope e = live[0] == null ? null : live[0].poll(); e != null; e = live[0].poll()) {
-                seen.add(e.topic());
+            synchronized (seen) {
+                for (Envelope e = live[0] == null ? null : live[0].poll(); e != null; e = live[0].poll()) {
+                    seen.add(e.topic());
+                }
             }
         });
         ExecutorService publishers = Executors.newFixedThreadPool(4);
@@ -94,10 +97,12 @@ class ExchangeTest {
         }
         publishers.shutdown();
         assertTrue(publishers.awaitTermination(10, TimeUnit.SECONDS), "publishers never blocked");
-        for (Envelope e = live[0].poll(); e != null; e = live[0].poll()) {
-            seen.add(e.topic());
+        synchronized (seen) {
+            for (Envelope e = live[0].poll(); e != null; e = live[0].poll()) {
+                seen.add(e.topic());
+            }
+            assertEquals(400, seen.size());
         }
-        assertEquals(400, seen.size());
         assertTrue(stalled.ended());
         assertEquals(ErrorCode.UNAVAILABLE, stalled.failure().code());
         assertFalse(live[0].ended());
