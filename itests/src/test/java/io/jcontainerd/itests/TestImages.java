@@ -125,7 +125,7 @@ public final class TestImages {
             Blob ociManifest = writeBlob(dir, content(json(manifest(OCI_MANIFEST, OCI_CONFIG, OCI_LAYER_GZIP, config, layerBlobs))));
             Blob dockerManifest = writeBlob(dir, content(json(manifest(DOCKER_MANIFEST, DOCKER_CONFIG, DOCKER_LAYER_GZIP, config, layerBlobs))));
             return new Image(name, dir, layerBlobs, diffIds, config, ociManifest, dockerManifest);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             Processes.deleteTree(dir);
             throw e;
         }
