@@ -34,6 +34,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.AfterClass;
+import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -91,6 +92,21 @@ public class ContentIT {
             throw new AssertionError("ctr timed out: " + cmd);
         }
         return new Processes.Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /**
+     * Blobs these tests write belong to no image and no lease, so the next collection removes them.
+     * A previous test's removals schedule one on each daemon at its own pace; a synchronous lease
+     * removal runs it to completion first, so it cannot land in the middle of the next test.
+     */
+    @Before
+    public void collectPendingGarbage() throws Exception {
+        String lease = "flush-" + System.nanoTime();
+        for (Processes.Result r : List.of(
+                reference.ctr("leases", "create", "--id", lease), reference.ctr("leases", "rm", "--sync", lease),
+                ours.ctr("leases", "create", "--id", lease), ours.ctr("leases", "rm", "--sync", lease))) {
+            assertEquals(r.toString(), 0, r.rc());
+        }
     }
 
     /** A ctr listing with the AGE column (a time, never equal between two runs) dropped and tabs collapsed. */
