@@ -79,6 +79,9 @@ public class PluginLifecycleIT {
         options.add(systemProperty("io.grpc.netty.shaded.io.netty.native.workdir").value(dir.toString()));
         options.add(systemProperty("jna.tmpdir").value(dir.toString()));
         options.add(systemProperty("jcd.test.socket").value(dir.resolve("j.sock").toString()));
+        try (TestImages.Image img = TestImages.busybox(RunIT.IMAGE)) {
+            options.add(systemProperty("jcd.test.image").value(img.writeOciArchive(dir.resolve("busybox.tar")).toString()));
+        }
         options.add(junitBundles());
         options.add(cleanCaches());
         return options.toArray(Option[]::new);
@@ -196,5 +199,109 @@ public class PluginLifecycleIT {
         try (Grpc grpc = new Grpc(socket())) {
             VersionGrpc.newBlockingStub(grpc.channel).version(com.google.protobuf.Empty.getDefaultInstance());
         }
+    }
+
+    /**
+     * The runtime bundle stopped and started in Felix: shims outlive it, the tasks service is
+     * unavailable meanwhile, and on start the tasks are found again — the running one with its pid,
+     * the one that ended meanwhile as stopped, its {@code /tasks/exit} having reached subscribers
+     * through the ttrpc endpoint, which stayed up.
+     */
+    @Test
+    public void stoppingTheRuntimeBundleLeavesTasksRunningAndStartingItFindsThemAgain() throws Exception {
+        await("all plugins ok", this::allOk);
+        await("socket", () -> Processes.isLive(socket()));
+        Path events = Files.createTempFile("jcd-events", ".txt");
+        Process subscriber = null;
+        Bundle runtime = bundleNamed("io.jcontainerd.runtime.v2");
+        try {
+            assertOk(ctr("images", "import", System.getProperty("jcd.test.image")));
+            assertOk(ctr("run", "-d", RunIT.IMAGE, "r1", "sleep", "1000"));
+            assertOk(ctr("run", "-d", RunIT.IMAGE, "r2", "sleep", "1000"));
+            long running = pidOf("r1", "RUNNING");
+            long ending = pidOf("r2", "RUNNING");
+            subscriber = new ProcessBuilder("ctr", "--address", socket().toString(), "-n", "rt", "events")
+                    .redirectOutput(events.toFile()).redirectErrorStream(true).start();
+            Thread.sleep(500); // subscribed
+
+            runtime.stop();
+            await("runtime gone, tasks unavailable", () -> !plugins().containsKey("io.containerd.runtime.v2.task")
+                    && plugins().get("io.containerd.service.v1.tasks-service").initError() != null);
+            Processes.Result down = ctr("tasks", "ls");
+            assertEquals(down.toString(), 1, down.rc());
+            assertTrue(down.err(), down.err().contains("unknown service containerd.services.tasks.v1.Tasks"));
+            assertTrue("the shims and their tasks live on", ProcessHandle.of(running).isPresent()
+                    && ProcessHandle.of(ending).isPresent());
+            ProcessHandle task = ProcessHandle.of(ending).orElseThrow();
+            new ProcessBuilder("kill", "-9", Long.toString(ending)).start().waitFor();
+            task.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+            runtime.start();
+            await("runtime back", this::allOk);
+            await("tasks found again", () -> {
+                String ls = ctrQuietly("tasks", "ls");
+                return ls.matches("(?s).*r1\\s+" + running + "\\s+RUNNING.*")
+                        && ls.matches("(?s).*r2\\s+" + ending + "\\s+STOPPED.*");
+            });
+            String exit = "/tasks/exit {\"container_id\":\"r2\",\"id\":\"r2\",\"pid\":" + ending + ",\"exit_status\":137,";
+            await("exit published", () -> readQuietly(events).contains(exit));
+            Processes.Result exec = ctr("tasks", "exec", "--exec-id", "e1", "r1", "echo", "hi");
+            assertEquals(exec.toString(), "hi\n", exec.out());
+            Processes.Result deleted = ctr("tasks", "delete", "r2");
+            assertOk(deleted);
+            assertTrue(deleted.err(), deleted.err().contains("task r2 exit with non-zero exit code 137"));
+        } finally {
+            if (runtime.getState() != Bundle.ACTIVE) {
+                runtime.start();
+                await("runtime back", this::allOk);
+            }
+            for (String id : List.of("r1", "r2")) {
+                ctr("tasks", "kill", "-s", "9", id);
+                await("task " + id + " ended", () -> !ctrQuietly("tasks", "ls").matches("(?s).*" + id + "\\s+\\d+\\s+RUNNING.*"));
+                ctr("tasks", "delete", id);
+                ctr("containers", "rm", id);
+            }
+            if (subscriber != null) {
+                subscriber.destroyForcibly().waitFor();
+            }
+            Files.delete(events);
+        }
+        assertEquals("", ctr("tasks", "ls", "-q").out());
+    }
+
+    private Processes.Result ctr(String... args) throws IOException, InterruptedException {
+        List<String> a = new ArrayList<>(List.of("-n", "rt"));
+        a.addAll(List.of(args));
+        return Processes.ctr(socket(), a.toArray(String[]::new));
+    }
+
+    private String ctrQuietly(String... args) {
+        try {
+            return ctr(args).out();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void assertOk(Processes.Result r) {
+        assertEquals(r.toString(), 0, r.rc());
+    }
+
+    private long pidOf(String id, String status) throws IOException, InterruptedException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(id + "\\s+(\\d+)\\s+" + status)
+                .matcher(ctr("tasks", "ls").out());
+        assertTrue(id + " " + status, m.find());
+        return Long.parseLong(m.group(1));
     }
 }

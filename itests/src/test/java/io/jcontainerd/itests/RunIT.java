@@ -238,6 +238,107 @@ public class RunIT {
         assertEquals(0, ctr(s, "containers", "rm", "k1").rc());
     }
 
+    /**
+     * A task that ends while the daemon is down: after the restart it is listed STOPPED and its
+     * {@code /tasks/exit}, which the shim tries again 1, 2, 3, 4 and 5 seconds after each failed try,
+     * reaches subscribers with the real pid and status. The daemon starts just after the fourth try
+     * (six seconds after the exit), so that the fifth (at ten seconds) finds it serving and subscribed.
+     */
+    @Test
+    public void aTaskThatEndsWhileTheDaemonIsDownIsReportedStoppedWithItsStatus() throws Exception {
+        Path s = ours.socket;
+        assertEquals(0, ctr(s, "run", "-d", IMAGE, "x1", "sleep", "1000").rc());
+        Matcher m = Pattern.compile("x1\\s+(\\d+)\\s+RUNNING").matcher(ctr(s, "tasks", "ls").out());
+        assertTrue(m.find());
+        long pid = Long.parseLong(m.group(1));
+        ours.kill9();
+        ProcessHandle task = ProcessHandle.of(pid).orElseThrow();
+        long exitedAt = System.nanoTime();
+        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+        task.onExit().get(10, TimeUnit.SECONDS);
+        Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(exitedAt - System.nanoTime()) + 6_300));
+        ours.start();
+        Path out = Files.createTempFile("jcd-events", ".txt");
+        Process events = new ProcessBuilder("ctr", "--address", s.toString(), "-n", ns, "events")
+                .redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        try {
+            long deadline = System.currentTimeMillis() + 20_000;
+            Processes.Result ls = ctr(s, "tasks", "ls");
+            while (!ls.out().contains("x1") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+                ls = ctr(s, "tasks", "ls");
+            }
+            assertTrue(ls.toString(), Pattern.compile("x1\\s+" + pid + "\\s+STOPPED").matcher(ls.out()).find());
+            String exit = "/tasks/exit {\"container_id\":\"x1\",\"id\":\"x1\",\"pid\":" + pid + ",\"exit_status\":137,";
+            while (!Files.readString(out).contains(exit) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.readString(out), Files.readString(out).contains(exit));
+        } finally {
+            events.destroyForcibly().waitFor();
+            Files.delete(out);
+        }
+        Processes.Result del = ctr(s, "tasks", "delete", "x1");
+        assertEquals(del.toString(), 0, del.rc());
+        assertTrue(del.err(), del.err().contains("task x1 exit with non-zero exit code 137"));
+        assertEquals(0, ctr(s, "containers", "rm", "x1").rc());
+    }
+
+    /** A shim killed with SIGKILL: its task is reported ended and cleaned up, and the daemon goes on serving. */
+    @Test
+    public void aKilledShimEndsItsTaskAndTheDaemonGoesOn() throws Exception {
+        List<String> mine;
+        List<String> theirs;
+        try {
+            mine = shimKilled(ours.socket);
+            theirs = shimKilled(reference.socket);
+        } finally {
+            cleanUp(ours.socket);
+            cleanUp(reference.socket);
+        }
+        assertEquals(String.join("\n", theirs), String.join("\n", mine));
+        Path bundle = ours.state.resolve("io.containerd.runtime.v2.task").resolve(ns).resolve("sk1");
+        assertTrue("bundle removed", !Files.exists(bundle));
+        assertTrue("rootfs unmounted", !Files.readString(Path.of("/proc/self/mountinfo")).contains(bundle.toString()));
+    }
+
+    private static List<String> shimKilled(Path s) throws Exception {
+        List<String> log = new ArrayList<>();
+        assertEquals(0, ctr(s, "run", "-d", IMAGE, "sk1", "sleep", "1000").rc());
+        Matcher m = Pattern.compile("sk1\\s+(\\d+)\\s+RUNNING").matcher(ctr(s, "tasks", "ls").out());
+        assertTrue(m.find());
+        ProcessHandle task = ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow();
+        ProcessHandle shim = task.parent().orElseThrow();
+        assertTrue(shim.info().command().orElse(""), shim.info().command().orElse("").endsWith("containerd-shim-runc-v2"));
+        Path out = Files.createTempFile("jcd-events", ".txt");
+        Process events = new ProcessBuilder("ctr", "--address", s.toString(), "-n", namespaceOf(s), "events")
+                .redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        try {
+            Thread.sleep(500); // subscribed
+            new ProcessBuilder("kill", "-9", Long.toString(shim.pid())).start().waitFor();
+            task.onExit().get(10, TimeUnit.SECONDS);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (ctr(s, "tasks", "ls").out().contains("sk1") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(300); // the last events delivered
+        } finally {
+            events.destroyForcibly().waitFor();
+        }
+        log.add("events: " + Files.readAllLines(out).stream().filter(l -> l.contains("sk1"))
+                .map(l -> l.replaceFirst("^.*? UTC\\s+\\S+\\s+", "")).map(l -> normalized(new Processes.Result(0, l, "")).out())
+                .map(l -> l.replaceAll("\"pid\":\\d+", "\"pid\":<pid>").replaceAll("/fifo/\\d+/", "/fifo/<n>/")
+                        .replaceAll("\"(bundle|workdir|upperdir|lowerdir)[^,\\]]*", "<path>"))
+                .toList());
+        Files.delete(out);
+        log.add("ls: " + normalized(ctr(s, "tasks", "ls")));
+        log.add("containers: " + normalized(ctr(s, "containers", "ls", "-q")));
+        log.add("delete: " + normalized(ctr(s, "tasks", "delete", "sk1")));
+        log.add("run: " + normalized(ctr(s, "run", "--rm", IMAGE, "sk2", "echo", "still serving")));
+        log.add("rm: " + normalized(ctr(s, "containers", "rm", "sk1")));
+        return log;
+    }
+
     @Test
     public void detachedTaskIsListedExecedPausedKilledAndDeleted() throws Exception {
         List<String> mine;
@@ -271,8 +372,8 @@ public class RunIT {
         log.add("resume: " + normalized(ctr(s, "tasks", "resume", "d1")));
         log.add("ls resumed: " + normalized(ctr(s, "tasks", "ls")));
         Processes.Result metrics = ctr(s, "tasks", "metrics", "d1");
-        assertTrue(metrics.toString(), metrics.rc() == 0 && metrics.out().contains("memory.usage_in_bytes")
-                || metrics.out().contains("pids.current"));
+        assertTrue(metrics.toString(), metrics.rc() == 0 && (metrics.out().contains("memory.usage_in_bytes")
+                || metrics.out().contains("pids.current")));
         log.add("delete running: " + normalized(ctr(s, "tasks", "delete", "d1")));
         log.add("rm running: " + normalized(ctr(s, "containers", "rm", "d1")));
         log.add("kill: " + normalized(ctr(s, "tasks", "kill", "d1")));
