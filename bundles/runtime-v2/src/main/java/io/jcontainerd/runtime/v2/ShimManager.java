@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The v2 task runtime (containerd's shim manager and task manager in one): one shim per task, started
- * from the task's bundle, reached over ttrpc. A shim whose connection closes is cleaned up with its
- * {@code delete} command; if its task was still listed, the task's exit and deletion are published
- * here, since the shim can no longer publish them.
+ * from the task's bundle, reached over ttrpc. A shim whose connection closes before its task was
+ * deleted through it is cleaned up with its {@code delete} command; if its task was still listed, the
+ * task's exit and deletion are published here, since the shim can no longer publish them.
  */
 public final class ShimManager implements PlatformRuntime {
     private static final System.Logger LOG = System.getLogger(ShimManager.class.getName());
@@ -75,6 +75,8 @@ public final class ShimManager implements PlatformRuntime {
 
     private static final class Entry {
         volatile ShimTask task;
+        /** The shim deleted its task and was told to shut down: nothing is left for its delete command. */
+        volatile boolean deleted;
         final CompletableFuture<Void> cleaned = new CompletableFuture<>();
         ShimLog log;
     }
@@ -214,8 +216,10 @@ public final class ShimManager implements PlatformRuntime {
     }
 
     /**
-     * Task/Delete, then the task leaves the list (so its shim's exit publishes nothing), Shutdown,
-     * the connection closes and the cleanup after it runs; the bundle goes last.
+     * Task/Delete, then the task leaves the list (so its shim's exit publishes nothing), Shutdown and
+     * the connection closes; the bundle goes last. Only when the shim could not delete its task does
+     * the shim's {@code delete} command run (a clean end needs none, and its delayed run could meet
+     * a new task of the same id).
      */
     @Override
     public Exit delete(String namespace, String id) {
@@ -238,6 +242,7 @@ public final class ShimManager implements PlatformRuntime {
         }
         if (shimError == null) {
             m.remove(id, entry);
+            entry.deleted = true;
         }
         stopShim(task, entry);
         m.remove(id, entry);
@@ -275,6 +280,14 @@ public final class ShimManager implements PlatformRuntime {
         }
         String ns = task.namespace();
         String id = task.id();
+        if (entry.deleted) {
+            // a clean end: the task was deleted through the shim, which then shut down
+            if (entry.log != null) {
+                entry.log.close();
+            }
+            entry.cleaned.complete(null);
+            return;
+        }
         Exit exit = null;
         try {
             exit = task.binary == null ? null : task.binary.delete();
