@@ -40,13 +40,19 @@ final class ServiceRegistry extends HandlerRegistry {
         nonBlocking.removeIf(m -> m.startsWith(prefix));
     }
 
-    /** Runs the calls of non-blocking methods where they arrive; others on the server's worker pool. */
-    final ServerCallExecutorSupplier executors = new ServerCallExecutorSupplier() {
-        @Override
-        public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
-            return nonBlocking.contains(call.getMethodDescriptor().getFullMethodName()) ? Runnable::run : null;
-        }
-    };
+    /**
+     * Where calls run: those of non-blocking methods where they arrive (the server's executor is
+     * direct, so on the transport's event loop, with no hand-off to another thread and back), all
+     * others on {@code blocking}.
+     */
+    ServerCallExecutorSupplier executors(Executor blocking) {
+        return new ServerCallExecutorSupplier() {
+            @Override
+            public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+                return nonBlocking.contains(call.getMethodDescriptor().getFullMethodName()) ? null : blocking;
+            }
+        };
+    }
 
     @Override
     public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {
