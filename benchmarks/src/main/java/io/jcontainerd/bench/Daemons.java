@@ -3,6 +3,7 @@ package io.jcontainerd.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -99,5 +100,36 @@ final class Daemons {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** Waits until {@code ctr version} answers on {@code socket}. */
+    static void awaitServing(String ctr, Path socket, Process daemon) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!daemon.isAlive()) {
+                throw new IOException("daemon exited with " + daemon.exitValue());
+            }
+            if (Files.exists(socket) && new ProcessBuilder(ctr, "-a", socket.toString(), "version")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("daemon did not serve within 30 s");
+    }
+
+    /** Unmounts whatever a daemon left mounted below {@code dir} (containerd keeps none after import). */
+    static void unmountUnder(Path dir) throws Exception {
+        List<String> targets = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String mountPoint = line.split(" ")[4];
+            if (mountPoint.startsWith(dir.toString() + "/")) {
+                targets.add(mountPoint);
+            }
+        }
+        java.util.Collections.reverse(targets);
+        for (String t : targets) {
+            new ProcessBuilder("umount", t).inheritIO().start().waitFor();
+        }
     }
 }

@@ -70,7 +70,7 @@ public final class ImportBench {
         Path socket = dir.resolve("d.sock");
         Process daemon = kind.start(dir, socket);
         try {
-            awaitServing(ctr, socket, daemon);
+            Daemons.awaitServing(ctr, socket, daemon);
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(ctr, "-a", socket.toString(), "images", "import", tar.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("import.log").toFile()).start();
@@ -80,38 +80,8 @@ public final class ImportBench {
             return (System.nanoTime() - t0) / 1e9;
         } finally {
             Daemons.stop(daemon);
-            unmountUnder(dir);
+            Daemons.unmountUnder(dir);
             Daemons.deleteTree(dir);
-        }
-    }
-
-    private static void awaitServing(String ctr, Path socket, Process daemon) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!daemon.isAlive()) {
-                throw new IOException("daemon exited with " + daemon.exitValue());
-            }
-            if (Files.exists(socket) && new ProcessBuilder(ctr, "-a", socket.toString(), "version")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new IOException("daemon did not serve within 30 s");
-    }
-
-    /** Unmounts whatever a daemon left mounted below {@code dir} (containerd keeps none after import). */
-    private static void unmountUnder(Path dir) throws Exception {
-        List<String> targets = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String mountPoint = line.split(" ")[4];
-            if (mountPoint.startsWith(dir.toString() + "/")) {
-                targets.add(mountPoint);
-            }
-        }
-        java.util.Collections.reverse(targets);
-        for (String t : targets) {
-            new ProcessBuilder("umount", t).inheritIO().start().waitFor();
         }
     }
 }

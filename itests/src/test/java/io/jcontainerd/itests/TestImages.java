@@ -60,7 +60,7 @@ public final class TestImages {
     }
 
     /** The busybox image, with {@code extraLayers} on top of the busybox layer. */
-    static Image busybox(String name, Layer... extraLayers) throws IOException {
+    public static Image busybox(String name, Layer... extraLayers) throws IOException {
         List<Layer> layers = new ArrayList<>();
         layers.add(busyboxLayer());
         layers.addAll(List.of(extraLayers));
@@ -265,7 +265,7 @@ public final class TestImages {
      * The entries of one layer, written in the order given. Paths are relative ({@code bin/sh});
      * owners are root, times fixed.
      */
-    static final class Layer {
+    public static final class Layer {
         private interface EntryWriter {
             void write(TarArchiveOutputStream out) throws IOException;
         }

@@ -1,0 +1,157 @@
+package io.jcontainerd.bench;
+
+import io.jcontainerd.itests.TestImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Run benchmark: {@code ctr run --rm <busybox> <id> true} against a jcontainerd and a containerd
+ * 1.6.20 started side by side (each in a private directory, each with the same busybox image
+ * imported), with the real shim and runc. After {@code --warmup} runs on each, {@code --runs}
+ * sequential runs alternate between the daemons (p50/p95 of each); then {@code --parallel} runs at
+ * once, {@code --rounds} times alternating, whose wall time is the time to the last one's end
+ * (median of the rounds). Ratios are ours/containerd: lower is faster.
+ *
+ * <pre>
+ * java -cp ... io.jcontainerd.bench.RunBench [--runs 30] [--parallel 10] [--rounds 3] [--warmup 5]
+ *     [--dist dist/target/jcontainerd] [--containerd /usr/bin/containerd] [--ctr ctr]
+ * </pre>
+ */
+public final class RunBench {
+    private static final String IMAGE = "docker.io/library/busybox:latest";
+
+    private RunBench() {
+    }
+
+    /** One daemon under test: its kind, process, socket and a namespace of its own (cgroups are per namespace). */
+    private record Side(Daemons.Kind kind, Process process, Path socket, String namespace) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new LinkedHashMap<>(Map.of("--runs", "30", "--parallel", "10", "--rounds", "3",
+                "--warmup", "5", "--dist", "dist/target/jcontainerd", "--containerd", "/usr/bin/containerd",
+                "--ctr", "ctr"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!opt.containsKey(args[i])) {
+                throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+            opt.put(args[i], args[i + 1]);
+        }
+        String ctr = opt.get("--ctr");
+        int runs = Integer.parseInt(opt.get("--runs"));
+        int parallel = Integer.parseInt(opt.get("--parallel"));
+        int rounds = Integer.parseInt(opt.get("--rounds"));
+        int warmup = Integer.parseInt(opt.get("--warmup"));
+        List<Daemons.Kind> kinds = List.of(
+                Daemons.jcontainerd(Path.of(opt.get("--dist")).toAbsolutePath().resolve("bin/jcontainerd")),
+                Daemons.containerd(opt.get("--containerd"), false));
+        Path work = Files.createTempDirectory("jcd-runbench-");
+        String tag = Long.toHexString(System.nanoTime() & 0xffffff);
+        List<Side> sides = new ArrayList<>();
+        try {
+            Path tar;
+            try (TestImages.Image img = TestImages.busybox(IMAGE)) {
+                tar = img.writeOciArchive(work.resolve("busybox.tar"));
+            }
+            for (Daemons.Kind k : kinds) {
+                Path dir = Files.createDirectories(work.resolve(k.name()));
+                Path socket = dir.resolve("d.sock");
+                Process p = k.start(dir, socket);
+                Side side = new Side(k, p, socket, "runbench-" + tag + "-" + sides.size());
+                sides.add(side);
+                Daemons.awaitServing(ctr, socket, p);
+                ctrOk(ctr, side, 120, "images", "import", tar.toString());
+            }
+            for (Side s : sides) {
+                for (int i = 0; i < warmup; i++) {
+                    run(ctr, s, "w" + i);
+                }
+            }
+            Map<String, List<Double>> sequential = new LinkedHashMap<>();
+            for (int i = 0; i < runs; i++) {
+                for (int j = 0; j < sides.size(); j++) {
+                    Side s = sides.get((i + j) % sides.size());
+                    sequential.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(run(ctr, s, "s" + i));
+                }
+            }
+            Map<String, List<Double>> wall = new LinkedHashMap<>();
+            ExecutorService pool = Executors.newFixedThreadPool(parallel);
+            try {
+                for (int r = 0; r < rounds; r++) {
+                    for (int j = 0; j < sides.size(); j++) {
+                        Side s = sides.get((r + j) % sides.size());
+                        long t0 = System.nanoTime();
+                        List<Future<Double>> all = new ArrayList<>();
+                        for (int i = 0; i < parallel; i++) {
+                            String id = "p" + r + "-" + i;
+                            all.add(pool.submit(() -> run(ctr, s, id)));
+                        }
+                        for (Future<Double> f : all) {
+                            f.get(300, TimeUnit.SECONDS);
+                        }
+                        double seconds = (System.nanoTime() - t0) / 1e9;
+                        wall.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(seconds);
+                        System.out.printf("parallel round %d %-16s %.3f s%n", r + 1, s.kind().name(), seconds);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            String ours = kinds.get(0).name();
+            String theirs = kinds.get(1).name();
+            for (String name : List.of(ours, theirs)) {
+                List<Double> v = sequential.get(name);
+                System.out.printf("%-16s sequential p50 %.1f ms, p95 %.1f ms (%d runs); %d parallel: %.3f s (median of %d)%n",
+                        name, percentile(v, 50) * 1e3, percentile(v, 95) * 1e3, v.size(), parallel,
+                        Daemons.median(wall.get(name)), rounds);
+            }
+            System.out.printf("ratio ours/containerd: p50 %.2f, p95 %.2f, parallel wall %.2f%n",
+                    percentile(sequential.get(ours), 50) / percentile(sequential.get(theirs), 50),
+                    percentile(sequential.get(ours), 95) / percentile(sequential.get(theirs), 95),
+                    Daemons.median(wall.get(ours)) / Daemons.median(wall.get(theirs)));
+        } finally {
+            for (Side s : sides) {
+                Daemons.stop(s.process());
+            }
+            Daemons.unmountUnder(work);
+            Daemons.deleteTree(work);
+        }
+    }
+
+    /** One {@code ctr run --rm}; answers its wall time in seconds. */
+    private static double run(String ctr, Side side, String id) throws Exception {
+        long t0 = System.nanoTime();
+        ctrOk(ctr, side, 60, "run", "--rm", IMAGE, id, "true");
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void ctrOk(String ctr, Side side, long timeoutSeconds, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ctr, "-a", side.socket().toString(), "-n", side.namespace()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new IOException(side.kind().name() + ": timed out: " + cmd);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(side.kind().name() + ": " + cmd + " exited " + p.exitValue() + ": " + new String(out));
+        }
+    }
+
+    /** The nearest-rank percentile of {@code values}. */
+    static double percentile(List<Double> values, int p) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+}
