@@ -53,6 +53,21 @@ final class Processes {
         return run(60, cmd);
     }
 
+    /**
+     * Runs a garbage collection on the daemon at {@code socket} to completion: a lease created and
+     * removed with {@code --sync}. Daemons collect what nothing references on their own schedule
+     * (containerd's pause threshold scales it with how long collections take); tests that compare
+     * listings of two daemons settle both first.
+     */
+    static void collectGarbage(Path socket) throws IOException, InterruptedException {
+        String lease = "collect-" + System.nanoTime();
+        for (Result r : List.of(ctr(socket, "leases", "create", "--id", lease), ctr(socket, "leases", "rm", "--sync", lease))) {
+            if (r.rc() != 0) {
+                throw new AssertionError("collecting garbage on " + socket + ": " + r);
+            }
+        }
+    }
+
     /** True if something accepts connections on the unix socket. */
     static boolean isLive(Path socket) {
         if (!Files.exists(socket)) {
