@@ -17,6 +17,9 @@ import io.jcontainerd.ttrpc.TtrpcClient;
 import io.jcontainerd.types.TypedValue;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,6 +80,8 @@ public final class ShimManager implements PlatformRuntime {
         volatile ShimTask task;
         /** The shim deleted its task and was told to shut down: nothing is left for its delete command. */
         volatile boolean deleted;
+        /** The shim's socket. */
+        volatile Path socket;
         final CompletableFuture<Void> cleaned = new CompletableFuture<>();
         ShimLog log;
     }
@@ -143,6 +148,7 @@ public final class ShimManager implements PlatformRuntime {
         try {
             entry.log = ShimLog.open(bundle, logSink);
             Path socket = shim.start(options == null ? null : Protos.any(options).toByteArray());
+            entry.socket = socket;
             TtrpcClient client = TtrpcClient.connect(socket);
             ShimTask task = new ShimTask(bundle, shim, client);
             client.closed().thenRunAsync(() -> afterClose(task, entry), cleanups);
@@ -295,6 +301,7 @@ public final class ShimManager implements PlatformRuntime {
             LOG.log(System.Logger.Level.WARNING, "failed to clean up after shim disconnected " + ns + "/" + id
                     + ": " + e.getMessage());
         }
+        removeIfDead(entry.socket);
         try {
             task.bundle.delete(mounter);
         } catch (IOException | RuntimeException e) {
@@ -385,7 +392,8 @@ public final class ShimManager implements PlatformRuntime {
         TtrpcClient client = null;
         try {
             String address = java.nio.file.Files.readString(bundle.path().resolve("address")).trim();
-            client = TtrpcClient.connect(Path.of(address.startsWith("unix://") ? address.substring(7) : address));
+            entry.socket = Path.of(address.startsWith("unix://") ? address.substring(7) : address);
+            client = TtrpcClient.connect(entry.socket);
             ShimTask task = new ShimTask(bundle, binary, client);
             task.connect(LOAD_TIMEOUT);
             entry.log = ShimLog.open(bundle, logSink);
@@ -405,6 +413,7 @@ public final class ShimManager implements PlatformRuntime {
                     LOG.log(System.Logger.Level.WARNING, "shim delete " + ns + "/" + id + ": " + de.getMessage());
                 }
             }
+            removeIfDead(entry.socket);
             try {
                 bundle.delete(mounter);
             } catch (IOException | RuntimeException be) {
@@ -413,6 +422,27 @@ public final class ShimManager implements PlatformRuntime {
             if (exit != null) {
                 publishExit(ns, id, exit);
             }
+        }
+    }
+
+    /**
+     * Removes the socket of a shim that died without shutting down (a shim removes its own only
+     * then), once nothing answers on it; containerd leaves these behind.
+     */
+    static void removeIfDead(Path socket) {
+        if (socket == null || !java.nio.file.Files.exists(socket)) {
+            return;
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return; // a live shim: its socket stays
+        } catch (IOException refused) {
+            // nobody listens
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "remove dead shim socket " + socket + ": " + e);
         }
     }
 
