@@ -121,6 +121,8 @@ public final class RunBench {
         } finally {
             for (Side s : sides) {
                 Daemons.stop(s.process());
+                // containerd's runc keeps its namespace's state under its default root; the directory stays empty
+                Files.deleteIfExists(Path.of("/run/containerd/runc", s.namespace()));
             }
             Daemons.unmountUnder(work);
             Daemons.deleteTree(work);

@@ -212,6 +212,8 @@ public class PluginLifecycleIT {
         await("all plugins ok", this::allOk);
         await("socket", () -> Processes.isLive(socket()));
         Path events = Files.createTempFile("jcd-events", ".txt");
+        Path fifos = Path.of("/run/containerd/fifo");
+        java.util.Set<Path> fifosBefore = Processes.entries(fifos);
         Process subscriber = null;
         Bundle runtime = bundleNamed("io.jcontainerd.runtime.v2");
         try {
@@ -265,6 +267,7 @@ public class PluginLifecycleIT {
                 subscriber.destroyForcibly().waitFor();
             }
             Files.delete(events);
+            Processes.removeEmptyAdded(fifos, fifosBefore); // ctr's FIFO directories of the detached tasks
         }
         assertEquals("", ctr("tasks", "ls", "-q").out());
     }

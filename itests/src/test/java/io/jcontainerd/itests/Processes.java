@@ -68,6 +68,47 @@ final class Processes {
         }
     }
 
+    /**
+     * The entries of {@code dir} now (none if it does not exist), to hand to {@link #removeEmptyAdded}
+     * later: ctr leaves a directory of FIFOs under /run/containerd/fifo per detached task, and runc an
+     * empty state directory per namespace under containerd's default root /run/containerd/runc.
+     */
+    static java.util.Set<Path> entries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return java.util.Set.of();
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    /**
+     * Removes the directories that appeared in {@code dir} since {@code before} was taken and hold
+     * nothing but FIFOs (or nothing at all).
+     */
+    static void removeEmptyAdded(Path dir, java.util.Set<Path> before) throws IOException {
+        for (Path p : entries(dir)) {
+            if (before.contains(p) || !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            java.util.List<Path> inside;
+            try (java.util.stream.Stream<Path> s = Files.list(p)) {
+                inside = s.toList();
+            }
+            boolean onlyFifos = true;
+            for (Path f : inside) {
+                onlyFifos &= Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther();
+            }
+            if (onlyFifos) {
+                for (Path f : inside) {
+                    Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** True if something accepts connections on the unix socket. */
     static boolean isLive(Path socket) {
         if (!Files.exists(socket)) {

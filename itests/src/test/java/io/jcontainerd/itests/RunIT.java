@@ -31,8 +31,15 @@ public class RunIT {
     private static String ns;
     private static String refNs;
 
+    private static final Path FIFOS = Path.of("/run/containerd/fifo");
+    private static final Path RUNC_ROOT = Path.of("/run/containerd/runc");
+    private static java.util.Set<Path> fifosBefore;
+    private static java.util.Set<Path> runcBefore;
+
     @BeforeClass
     public static void start() throws Exception {
+        fifosBefore = Processes.entries(FIFOS);
+        runcBefore = Processes.entries(RUNC_ROOT);
         ns = "jcd-run-" + UUID.randomUUID().toString().substring(0, 8);
         refNs = ns + "-ref";
         ours = Daemon.create("").start();
@@ -58,6 +65,9 @@ public class RunIT {
         if (ours != null) {
             ours.close();
         }
+        // what ctr (FIFOs of detached tasks) and containerd's runc (its namespace's state) left behind
+        Processes.removeEmptyAdded(FIFOS, fifosBefore);
+        Processes.removeEmptyAdded(RUNC_ROOT, runcBefore);
     }
 
     private static List<Path> socketsStarted() {
@@ -289,18 +299,28 @@ public class RunIT {
     public void aKilledShimEndsItsTaskAndTheDaemonGoesOn() throws Exception {
         List<String> mine;
         List<String> theirs;
+        boolean oursRemovedItsSocket;
         try {
             mine = shimKilled(ours.socket);
             theirs = shimKilled(reference.socket);
         } finally {
             cleanUp(ours.socket);
             cleanUp(reference.socket);
+            oursRemovedItsSocket = !killedShimSockets.isEmpty() && !Files.exists(killedShimSockets.get(0));
+            for (Path leftBehind : killedShimSockets) {
+                Files.deleteIfExists(leftBehind); // containerd leaves a killed shim's socket
+            }
+            killedShimSockets.clear();
         }
         assertEquals(String.join("\n", theirs), String.join("\n", mine));
         Path bundle = ours.state.resolve("io.containerd.runtime.v2.task").resolve(ns).resolve("sk1");
         assertTrue("bundle removed", !Files.exists(bundle));
         assertTrue("rootfs unmounted", !Files.readString(Path.of("/proc/self/mountinfo")).contains(bundle.toString()));
+        assertTrue("the dead shim's socket removed", oursRemovedItsSocket);
     }
+
+    /** The sockets of the shims {@link #shimKilled} killed, ours first. */
+    private static final List<Path> killedShimSockets = new ArrayList<>();
 
     private static List<String> shimKilled(Path s) throws Exception {
         List<String> log = new ArrayList<>();
@@ -310,6 +330,10 @@ public class RunIT {
         ProcessHandle task = ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow();
         ProcessHandle shim = task.parent().orElseThrow();
         assertTrue(shim.info().command().orElse(""), shim.info().command().orElse("").endsWith("containerd-shim-runc-v2"));
+        Path state = s.equals(ours.socket) ? ours.state : reference.dir.resolve("state");
+        String address = Files.readString(state.resolve("io.containerd.runtime.v2.task").resolve(namespaceOf(s))
+                .resolve("sk1").resolve("address")).trim();
+        killedShimSockets.add(Path.of(address.replaceFirst("^unix://", "")));
         Path out = Files.createTempFile("jcd-events", ".txt");
         Process events = new ProcessBuilder("ctr", "--address", s.toString(), "-n", namespaceOf(s), "events")
                 .redirectOutput(out.toFile()).redirectErrorStream(true).start();
