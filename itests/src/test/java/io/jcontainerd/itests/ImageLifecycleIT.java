@@ -90,7 +90,8 @@ public class ImageLifecycleIT {
             lines = new ArrayList<>(List.of(lines.get(0)));
             lines.addAll(body);
         }
-        return String.join("\n", lines).replaceAll("[ \\t]{2,}", "  ");
+        // column gaps: ctr's tabwriter pads with one or more tabs depending on the widest cell (ages differ)
+        return String.join("\n", lines).replaceAll("[ \\t]*\\t[ \\t]*|[ ]{2,}", "  ");
     }
 
     /** ctr prints labels in Go's random map order: sort each {@code k=v,k=v} column. */
