@@ -132,4 +132,25 @@ final class Daemons {
             new ProcessBuilder("umount", t).inheritIO().start().waitFor();
         }
     }
+
+    /**
+     * Command-line options {@code --name value} over {@code defaults} (which name every option
+     * there is); an unknown name is refused.
+     */
+    static java.util.Map<String, String> options(String[] args, java.util.Map<String, String> defaults) {
+        java.util.Map<String, String> opt = new java.util.LinkedHashMap<>(defaults);
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!opt.containsKey(args[i])) {
+                throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+            opt.put(args[i], args[i + 1]);
+        }
+        return opt;
+    }
+
+    /** The two daemons compared: jcontainerd from {@code --dist}, containerd ({@code --containerd}) without CRI. */
+    static List<Kind> sideBySide(java.util.Map<String, String> opt) {
+        return List.of(jcontainerd(Path.of(opt.get("--dist")).toAbsolutePath().resolve("bin/jcontainerd")),
+                containerd(opt.get("--containerd"), false));
+    }
 }

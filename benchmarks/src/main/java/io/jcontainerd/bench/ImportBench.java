@@ -27,19 +27,11 @@ public final class ImportBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new LinkedHashMap<>(Map.of("--image-mb", "100", "--rounds", "5",
+        Map<String, String> opt = Daemons.options(args, Map.of("--image-mb", "100", "--rounds", "5",
                 "--dist", "dist/target/jcontainerd", "--containerd", "/usr/bin/containerd", "--ctr", "ctr"));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!opt.containsKey(args[i])) {
-                throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-            opt.put(args[i], args[i + 1]);
-        }
         int mb = Integer.parseInt(opt.get("--image-mb"));
         int rounds = Integer.parseInt(opt.get("--rounds"));
-        List<Daemons.Kind> kinds = List.of(
-                Daemons.jcontainerd(Path.of(opt.get("--dist")).toAbsolutePath().resolve("bin/jcontainerd")),
-                Daemons.containerd(opt.get("--containerd"), false));
+        List<Daemons.Kind> kinds = Daemons.sideBySide(opt);
         Path work = Files.createTempDirectory("jcd-importbench-");
         try (TestImages.Image img = TestImages.bigBusybox("docker.io/library/importbench:latest", mb)) {
             Path tar = img.writeOciArchive(work.resolve("image.tar"));

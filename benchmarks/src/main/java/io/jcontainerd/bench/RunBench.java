@@ -37,23 +37,15 @@ public final class RunBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new LinkedHashMap<>(Map.of("--runs", "30", "--parallel", "10", "--rounds", "3",
+        Map<String, String> opt = Daemons.options(args, Map.of("--runs", "30", "--parallel", "10", "--rounds", "3",
                 "--warmup", "5", "--dist", "dist/target/jcontainerd", "--containerd", "/usr/bin/containerd",
                 "--ctr", "ctr"));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!opt.containsKey(args[i])) {
-                throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-            opt.put(args[i], args[i + 1]);
-        }
         String ctr = opt.get("--ctr");
         int runs = Integer.parseInt(opt.get("--runs"));
         int parallel = Integer.parseInt(opt.get("--parallel"));
         int rounds = Integer.parseInt(opt.get("--rounds"));
         int warmup = Integer.parseInt(opt.get("--warmup"));
-        List<Daemons.Kind> kinds = List.of(
-                Daemons.jcontainerd(Path.of(opt.get("--dist")).toAbsolutePath().resolve("bin/jcontainerd")),
-                Daemons.containerd(opt.get("--containerd"), false));
+        List<Daemons.Kind> kinds = Daemons.sideBySide(opt);
         Path work = Files.createTempDirectory("jcd-runbench-");
         String tag = Long.toHexString(System.nanoTime() & 0xffffff);
         List<Side> sides = new ArrayList<>();

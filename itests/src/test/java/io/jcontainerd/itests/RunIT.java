@@ -223,22 +223,14 @@ public class RunIT {
     @Test
     public void runningTaskSurvivesADaemonKill() throws Exception {
         Path s = ours.socket;
-        assertEquals(0, ctr(s, "run", "-d", IMAGE, "k1", "sleep", "1000").rc());
-        Matcher m = Pattern.compile("k1\\s+(\\d+)\\s+RUNNING").matcher(ctr(s, "tasks", "ls").out());
-        assertTrue(m.find());
-        String pid = m.group(1);
+        long pid = runSleeping(s, "k1");
         ours.kill9();
         ours.start();
-        long deadline = System.currentTimeMillis() + 20_000;
-        Processes.Result ls = ctr(s, "tasks", "ls");
-        while (!ls.out().contains("k1") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-            ls = ctr(s, "tasks", "ls");
-        }
+        Processes.Result ls = awaitListed(s, "k1");
         assertTrue(ls.toString(), Pattern.compile("k1\\s+" + pid + "\\s+RUNNING").matcher(ls.out()).find());
         assertEquals("hi\n", ctr(s, "tasks", "exec", "--exec-id", "e1", "k1", "echo", "hi").out());
         assertEquals(0, ctr(s, "tasks", "kill", "-s", "9", "k1").rc());
-        deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + 10_000;
         while (!ctr(s, "tasks", "ls").out().contains("STOPPED") && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
@@ -257,10 +249,7 @@ public class RunIT {
     @Test
     public void aTaskThatEndsWhileTheDaemonIsDownIsReportedStoppedWithItsStatus() throws Exception {
         Path s = ours.socket;
-        assertEquals(0, ctr(s, "run", "-d", IMAGE, "x1", "sleep", "1000").rc());
-        Matcher m = Pattern.compile("x1\\s+(\\d+)\\s+RUNNING").matcher(ctr(s, "tasks", "ls").out());
-        assertTrue(m.find());
-        long pid = Long.parseLong(m.group(1));
+        long pid = runSleeping(s, "x1");
         ours.kill9();
         ProcessHandle task = ProcessHandle.of(pid).orElseThrow();
         long exitedAt = System.nanoTime();
@@ -273,11 +262,7 @@ public class RunIT {
                 .redirectOutput(out.toFile()).redirectErrorStream(true).start();
         try {
             long deadline = System.currentTimeMillis() + 20_000;
-            Processes.Result ls = ctr(s, "tasks", "ls");
-            while (!ls.out().contains("x1") && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-                ls = ctr(s, "tasks", "ls");
-            }
+            Processes.Result ls = awaitListed(s, "x1");
             assertTrue(ls.toString(), Pattern.compile("x1\\s+" + pid + "\\s+STOPPED").matcher(ls.out()).find());
             String exit = "/tasks/exit {\"container_id\":\"x1\",\"id\":\"x1\",\"pid\":" + pid + ",\"exit_status\":137,";
             while (!Files.readString(out).contains(exit) && System.currentTimeMillis() < deadline) {
@@ -324,10 +309,7 @@ public class RunIT {
 
     private static List<String> shimKilled(Path s) throws Exception {
         List<String> log = new ArrayList<>();
-        assertEquals(0, ctr(s, "run", "-d", IMAGE, "sk1", "sleep", "1000").rc());
-        Matcher m = Pattern.compile("sk1\\s+(\\d+)\\s+RUNNING").matcher(ctr(s, "tasks", "ls").out());
-        assertTrue(m.find());
-        ProcessHandle task = ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow();
+        ProcessHandle task = ProcessHandle.of(runSleeping(s, "sk1")).orElseThrow();
         ProcessHandle shim = task.parent().orElseThrow();
         assertTrue(shim.info().command().orElse(""), shim.info().command().orElse("").endsWith("containerd-shim-runc-v2"));
         Path state = s.equals(ours.socket) ? ours.state : reference.dir.resolve("state");
@@ -412,6 +394,26 @@ public class RunIT {
         log.add("rm: " + normalized(ctr(s, "containers", "rm", "d1")));
         log.add("snapshots: " + normalized(ctr(s, "snapshots", "ls")).out().lines().filter(l -> l.contains("d1")).toList());
         return log;
+    }
+
+    /** {@code ctr run -d <image> <id> sleep 1000}; answers the task's pid as {@code tasks ls} shows it. */
+    private static long runSleeping(Path s, String id) throws IOException, InterruptedException {
+        Processes.Result run = ctr(s, "run", "-d", IMAGE, id, "sleep", "1000");
+        assertEquals(run.toString(), 0, run.rc());
+        Matcher m = Pattern.compile(id + "\\s+(\\d+)\\s+RUNNING").matcher(ctr(s, "tasks", "ls").out());
+        assertTrue(id + " running", m.find());
+        return Long.parseLong(m.group(1));
+    }
+
+    /** {@code tasks ls}, again until it lists {@code id} (a restarted daemon finds its shims in the background). */
+    private static Processes.Result awaitListed(Path s, String id) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        Processes.Result ls = ctr(s, "tasks", "ls");
+        while (!ls.out().contains(id) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            ls = ctr(s, "tasks", "ls");
+        }
+        return ls;
     }
 
     /** Pids, times and our socket path differ between two daemons; everything else must not. */
