@@ -127,8 +127,8 @@ final class Daemon {
                 refs.putIfAbsent(ref.toString(), ref);
             }
         }
-        // installing reads each jar's manifest and writes the framework's cache: two at a time, as the
-        // machine has cores for; start levels and starts are then set in feature order
+        // installing reads each jar's manifest and writes the framework's cache: as many at a time as
+        // the machine has cores (at most four); start levels and starts are then set in feature order
         List<Feature.BundleRef> ordered = new ArrayList<>(refs.values());
         List<java.util.concurrent.Future<Bundle>> installs = new ArrayList<>();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(

@@ -6,13 +6,9 @@ import io.jcontainerd.mount.Mounter;
 import io.jcontainerd.plugin.DaemonPaths;
 import io.jcontainerd.plugin.Plugin;
 import io.jcontainerd.plugin.PluginType;
-import io.jcontainerd.runtime.CreateOpts;
-import io.jcontainerd.runtime.Exit;
 import io.jcontainerd.runtime.PlatformRuntime;
-import io.jcontainerd.runtime.RuntimeTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,19 +23,23 @@ import org.osgi.service.component.annotations.Reference;
 @Component(name = "io.containerd.runtime.v2.task", enabled = false, immediate = true,
         service = PlatformRuntime.class, property = Plugin.PLATFORMS + "=" + Plugin.HOST_PLATFORM)
 @Plugin(type = PluginType.RUNTIME_V2, id = "task")
-public class RuntimeV2Plugin implements PlatformRuntime {
+public class RuntimeV2Plugin extends ShimManager {
     /** Framework property: the daemon's home (its launcher is {@code <home>/bin/jcontainerd}). */
     static final String HOME = "jcontainerd.home";
     /** Framework property: log level; {@code debug}/{@code trace} make shims log at debug level. */
     static final String LOG_LEVEL = "jcontainerd.log.level";
-
-    private final ShimManager manager;
 
     @Activate
     public RuntimeV2Plugin(BundleContext ctx,
             @Reference(name = "events", target = "(plugin.type=" + PluginType.EVENT + ")") EventPublisher events,
             @Reference(name = "metadata", target = "(plugin.type=" + PluginType.METADATA + ")") MetadataStore db,
             @Reference(name = "mounter") Mounter mounter) throws java.io.IOException {
+        super(config(ctx), events, mounter, System.err);
+        loadExisting(); // in the background: serving does not wait for old shims
+    }
+
+    /** Where shims run, from the framework's properties; creates the plugin's directories. */
+    private static Config config(BundleContext ctx) throws java.io.IOException {
         DaemonPaths paths = DaemonPaths.from(ctx::getProperty);
         Path root = paths.rootOf(PluginType.RUNTIME_V2, "task");
         Path state = paths.stateOf(PluginType.RUNTIME_V2, "task");
@@ -49,39 +49,12 @@ public class RuntimeV2Plugin implements PlatformRuntime {
         String publish = home != null ? Path.of(home, "bin", "jcontainerd").toString() : "/usr/bin/jcontainerd";
         String level = String.valueOf(ctx.getProperty(LOG_LEVEL));
         boolean debug = level.equalsIgnoreCase("debug") || level.equalsIgnoreCase("trace");
-        this.manager = new ShimManager(new ShimManager.Config(root, state, paths.state().resolve("runc"),
-                paths.grpcAddress(), DaemonPaths.ttrpcAddress(ctx::getProperty), publish, System.getenv("PATH"), debug),
-                events, mounter, System.err);
-        manager.loadExisting(); // in the background: serving does not wait for old shims
+        return new Config(root, state, paths.state().resolve("runc"), paths.grpcAddress(),
+                DaemonPaths.ttrpcAddress(ctx::getProperty), publish, System.getenv("PATH"), debug);
     }
 
     @Deactivate
     void deactivate() {
-        manager.close();
-    }
-
-    @Override
-    public String id() {
-        return manager.id();
-    }
-
-    @Override
-    public RuntimeTask create(String namespace, String id, CreateOpts opts) {
-        return manager.create(namespace, id, opts);
-    }
-
-    @Override
-    public RuntimeTask get(String namespace, String id) {
-        return manager.get(namespace, id);
-    }
-
-    @Override
-    public List<RuntimeTask> tasks(String namespace) {
-        return manager.tasks(namespace);
-    }
-
-    @Override
-    public Exit delete(String namespace, String id) {
-        return manager.delete(namespace, id);
+        close();
     }
 }

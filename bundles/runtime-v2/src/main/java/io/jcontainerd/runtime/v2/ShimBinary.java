@@ -78,14 +78,20 @@ record ShimBinary(Path binary, Bundle bundle, String grpcAddress, String ttrpcAd
         if (rc != 0) {
             throw new ContainerdException(ErrorCode.UNKNOWN, "start failed: " + out + ": exit status " + rc);
         }
-        String address = out.trim();
-        if (address.startsWith("unix://")) {
-            return Path.of(address.substring("unix://".length()));
+        Path socket = socketOf(out);
+        if (socket == null) {
+            throw new ContainerdException(ErrorCode.UNKNOWN, "start failed: unexpected shim output: " + out.trim());
         }
-        if (address.startsWith("/")) {
-            return Path.of(address);
+        return socket;
+    }
+
+    /** The socket of a shim address as a shim prints it ({@code unix:///path} or a path), or null if it is neither. */
+    static Path socketOf(String address) {
+        String a = address.trim();
+        if (a.startsWith("unix://")) {
+            return Path.of(a.substring("unix://".length()));
         }
-        throw new ContainerdException(ErrorCode.UNKNOWN, "start failed: unexpected shim output: " + address);
+        return a.startsWith("/") ? Path.of(a) : null;
     }
 
     /**

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * deleted through it is cleaned up with its {@code delete} command; if its task was still listed, the
  * task's exit and deletion are published here, since the shim can no longer publish them.
  */
-public final class ShimManager implements PlatformRuntime {
+public class ShimManager implements PlatformRuntime {
     private static final System.Logger LOG = System.getLogger(ShimManager.class.getName());
     static final String RUNC_OPTIONS = "containerd.runc.v1.Options";
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
@@ -294,19 +294,7 @@ public final class ShimManager implements PlatformRuntime {
             entry.cleaned.complete(null);
             return;
         }
-        Exit exit = null;
-        try {
-            exit = task.binary == null ? null : task.binary.delete();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "failed to clean up after shim disconnected " + ns + "/" + id
-                    + ": " + e.getMessage());
-        }
-        removeIfDead(entry.socket);
-        try {
-            task.bundle.delete(mounter);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "failed to delete bundle " + task.bundle.path() + ": " + e);
-        }
+        Exit exit = cleanUpGone(task.bundle, task.binary, entry.socket);
         if (entry.log != null) {
             entry.log.close();
         }
@@ -315,6 +303,27 @@ public final class ShimManager implements PlatformRuntime {
             publishExit(ns, id, exit != null ? exit : new Exit(0, 255, Instant.now()));
         }
         entry.cleaned.complete(null);
+    }
+
+    /**
+     * What is left of a shim that went away without its task being deleted through it: the shim's
+     * {@code delete} command (which reports the task's exit, or null if it could not run), its socket
+     * if nothing answers there any more, and the bundle.
+     */
+    private Exit cleanUpGone(Bundle bundle, ShimBinary binary, Path socket) {
+        Exit exit = null;
+        try {
+            exit = binary == null ? null : binary.delete();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "failed to clean up after shim " + bundle.path() + ": " + e.getMessage());
+        }
+        removeIfDead(socket);
+        try {
+            bundle.delete(mounter);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "failed to delete bundle " + bundle.path() + ": " + e);
+        }
+        return exit;
     }
 
     /** The events a shim would have published for its task's end, had it not gone away. */
@@ -391,8 +400,7 @@ public final class ShimManager implements PlatformRuntime {
         }
         TtrpcClient client = null;
         try {
-            String address = java.nio.file.Files.readString(bundle.path().resolve("address")).trim();
-            entry.socket = Path.of(address.startsWith("unix://") ? address.substring(7) : address);
+            entry.socket = ShimBinary.socketOf(java.nio.file.Files.readString(bundle.path().resolve("address")));
             client = TtrpcClient.connect(entry.socket);
             ShimTask task = new ShimTask(bundle, binary, client);
             task.connect(LOAD_TIMEOUT);
@@ -405,20 +413,7 @@ public final class ShimManager implements PlatformRuntime {
                 client.close();
             }
             ns(ns).remove(id, entry);
-            Exit exit = null;
-            if (binary != null) {
-                try {
-                    exit = binary.delete();
-                } catch (RuntimeException de) {
-                    LOG.log(System.Logger.Level.WARNING, "shim delete " + ns + "/" + id + ": " + de.getMessage());
-                }
-            }
-            removeIfDead(entry.socket);
-            try {
-                bundle.delete(mounter);
-            } catch (IOException | RuntimeException be) {
-                LOG.log(System.Logger.Level.WARNING, "failed to delete bundle " + bundle.path() + ": " + be);
-            }
+            Exit exit = cleanUpGone(bundle, binary, entry.socket);
             if (exit != null) {
                 publishExit(ns, id, exit);
             }

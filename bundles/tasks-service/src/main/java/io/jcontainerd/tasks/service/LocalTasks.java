@@ -29,7 +29,7 @@ import java.util.Map;
  * find its runtime (the v2 runtime runs every runtime name), and ask the runtime's task. Publishes
  * nothing itself: v2 shims publish the task events.
  */
-public final class LocalTasks implements TaskService {
+public class LocalTasks implements TaskService {
     private static final System.Logger LOG = System.getLogger(LocalTasks.class.getName());
 
     private final MetadataStore db;
