@@ -1,6 +1,9 @@
 #!/bin/sh
-# Build step: a training start-up of the assembled distribution (a few ctr calls, then a clean stop)
-# records what the daemon loads, for bin/jcontainerd to map at every start:
+# Build step: a training run of the assembled distribution records what the daemon loads and, on a
+# JDK 25 or later, how its methods are used, for bin/jcontainerd to map at every start. The workload
+# is what users do most: start-up, listings, an image import, container runs through the real shim
+# and runc (when this machine has them and we are root), image removal. Method profiles from it let
+# the JIT compile those paths fully soon after a start instead of after thousands of calls.
 # - with a JDK 25 or later (JCONTAINERD_JAVA_HOME, else the newest under /usr/lib/jvm): an AOT cache,
 #   lib/jcontainerd.aot (classes loaded and linked, method profiles), and lib/java-home naming that JDK;
 # - otherwise: a class data sharing archive, lib/jcontainerd.jsa, for the default JDK.
@@ -26,6 +29,34 @@ else
   opts="-XX:ArchiveClassesAtExit=$cache"
 fi
 
+# A one-layer OCI image archive (busybox-static's busybox and a few applet links) at $1.tar, named $2.
+oci_image() {
+  [ -x /bin/busybox ] || return 1
+  dir=$1
+  mkdir -p "$dir/rootfs/bin" "$dir/blobs/sha256" || return 1
+  cp /bin/busybox "$dir/rootfs/bin/busybox" || return 1
+  for a in sh true echo sleep; do ln -s busybox "$dir/rootfs/bin/$a"; done
+  tar -C "$dir/rootfs" -cf "$dir/layer.tar" . || return 1
+  layer=$(blob "$dir" "$dir/layer.tar") || return 1
+  printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+    "${layer%% *}" >"$dir/config.json"
+  config=$(blob "$dir" "$dir/config.json") || return 1
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' \
+    ${config} ${layer} >"$dir/manifest.json"
+  manifest=$(blob "$dir" "$dir/manifest.json") || return 1
+  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"io.containerd.image.name":"%s","org.opencontainers.image.ref.name":"latest"}}]}' \
+    ${manifest} "$2" >"$dir/index.json"
+  printf '{"imageLayoutVersion":"1.0.0"}' >"$dir/oci-layout"
+  tar -C "$dir" -cf "$dir.tar" oci-layout index.json blobs
+}
+
+# Stores file $2 as a blob under $1/blobs/sha256; prints "<hex digest> <size>".
+blob() {
+  sum=$(sha256sum "$2" | cut -d' ' -f1) || return 1
+  cp "$2" "$1/blobs/sha256/$sum" || return 1
+  echo "$sum $(wc -c <"$2")"
+}
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/jcd-aot.XXXXXX")
 sock="$work/t.sock"
 JCONTAINERD_JAVA_OPTS="$opts" \
@@ -44,13 +75,39 @@ until [ -S "$sock" ] && ctr --address "$sock" version >/dev/null 2>&1; do
   fi
   sleep 0.1
 done
-ctr --address "$sock" plugins ls >/dev/null 2>&1
-ctr --address "$sock" namespaces create train >/dev/null 2>&1
-ctr --address "$sock" namespaces ls >/dev/null 2>&1
-ctr --address "$sock" -n train containers ls >/dev/null 2>&1
-ctr --address "$sock" -n train images ls >/dev/null 2>&1
-ctr --address "$sock" -n train snapshots ls >/dev/null 2>&1
-ctr --address "$sock" -n train tasks ls >/dev/null 2>&1
+c() { ctr --address "$sock" -n train "$@" >/dev/null 2>&1; }
+c plugins ls
+c namespaces create train
+c namespaces ls
+c containers ls
+c snapshots ls
+c tasks ls
+image=jcd.train/busybox:latest
+if oci_image "$work/image" "$image" && c images import "$work/image.tar"; then
+  c images ls
+  fifos=$(ls /run/containerd/fifo 2>/dev/null)
+  i=0
+  while [ $i -lt 20 ]; do
+    c run --rm "$image" "train-$i" true || break
+    i=$((i + 1))
+  done
+  # ctr leaves the FIFO directories of its runs behind; remove those this training made
+  for f in $(ls /run/containerd/fifo 2>/dev/null); do
+    echo "$fifos" | grep -qx "$f" || rm -rf "/run/containerd/fifo/$f"
+  done
+  i=0
+  while [ $i -lt 20 ]; do
+    c containers create "$image" "train-c$i" true && c containers label "train-c$i" step=$i \
+      && c containers info "train-c$i" && c containers ls "labels.step==$i" && c containers rm "train-c$i" || break
+    i=$((i + 1))
+  done
+  c images rm --sync "$image"
+  i=0
+  while [ $i -lt 3 ]; do
+    c images import "$work/image.tar" && c images rm --sync "$image"
+    i=$((i + 1))
+  done
+fi
 kill -TERM $pid
 wait $pid
 if [ -f "$cache" ]; then
