@@ -6,7 +6,8 @@
 # the JIT compile those paths fully soon after a start instead of after thousands of calls.
 # - with a JDK 25 or later (JCONTAINERD_JAVA_HOME, else the newest under /usr/lib/jvm): an AOT cache,
 #   lib/jcontainerd.aot (classes loaded and linked, method profiles), and lib/java-home naming that JDK;
-# - otherwise: a class data sharing archive, lib/jcontainerd.jsa, for the default JDK.
+# - otherwise: a class data sharing archive, lib/jcontainerd.jsa, for JCONTAINERD_JAVA_HOME's JDK
+#   or the default one.
 # Best effort: on any failure there is simply no cache and the daemon starts without one.
 home=$1
 rm -f "$home/lib/jcontainerd.jsa" "$home/lib/jcontainerd.aot" "$home/lib/java-home"
@@ -20,8 +21,12 @@ if [ -z "$jdk" ]; then
     if [ -n "$v" ] && [ "$v" -ge 25 ] && [ "$v" -gt "$best" ]; then best=$v; jdk=$d; fi
   done
 fi
+major=0
 if [ -n "$jdk" ]; then
   echo "$jdk" >"$home/lib/java-home"
+  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$jdk/release" 2>/dev/null)
+fi
+if [ "${major:-0}" -ge 25 ]; then
   cache="$home/lib/jcontainerd.aot"
   opts="-XX:AOTCacheOutput=$cache"
 else
