@@ -12,19 +12,24 @@
 home=$1
 rm -f "$home/lib/jcontainerd.jsa" "$home/lib/jcontainerd.aot" "$home/lib/java-home"
 
+# The major version a JDK's release file declares, or nothing.
+java_major() {
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null
+}
+
 jdk="${JCONTAINERD_JAVA_HOME:-}"
 if [ -z "$jdk" ]; then
   best=0
   for d in /usr/lib/jvm/*; do
     [ -x "$d/bin/java" ] && [ -f "$d/release" ] && [ ! -L "$d" ] || continue
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$d/release")
+    v=$(java_major "$d")
     if [ -n "$v" ] && [ "$v" -ge 25 ] && [ "$v" -gt "$best" ]; then best=$v; jdk=$d; fi
   done
 fi
 major=0
 if [ -n "$jdk" ]; then
   echo "$jdk" >"$home/lib/java-home"
-  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$jdk/release" 2>/dev/null)
+  major=$(java_major "$jdk")
 fi
 if [ "${major:-0}" -ge 25 ]; then
   cache="$home/lib/jcontainerd.aot"

@@ -81,6 +81,23 @@ public class RunIT {
         return s;
     }
 
+    /** A scenario that runs against one daemon and answers its normalized output. */
+    @FunctionalInterface
+    private interface Scenario {
+        List<String> run(Path socket) throws Exception;
+    }
+
+    /** Runs a scenario on our daemon, then on containerd, and cleans up both; answers [ours, theirs]. */
+    private static List<List<String>> onBoth(Scenario scenario) throws Exception {
+        try {
+            List<String> mine = scenario.run(ours.socket);
+            return List.of(mine, scenario.run(reference.socket));
+        } finally {
+            cleanUp(ours.socket);
+            cleanUp(reference.socket);
+        }
+    }
+
     /** Kills and deletes whatever tasks a failed test left, so that no shim outlives the test. */
     private static void cleanUp(Path socket) throws IOException, InterruptedException {
         for (String id : ctr(socket, "tasks", "ls", "-q").out().lines().toList()) {
@@ -282,22 +299,18 @@ public class RunIT {
     /** A shim killed with SIGKILL: its task is reported ended and cleaned up, and the daemon goes on serving. */
     @Test
     public void aKilledShimEndsItsTaskAndTheDaemonGoesOn() throws Exception {
-        List<String> mine;
-        List<String> theirs;
+        List<List<String>> both;
         boolean oursRemovedItsSocket;
         try {
-            mine = shimKilled(ours.socket);
-            theirs = shimKilled(reference.socket);
+            both = onBoth(RunIT::shimKilled);
         } finally {
-            cleanUp(ours.socket);
-            cleanUp(reference.socket);
             oursRemovedItsSocket = !killedShimSockets.isEmpty() && !Files.exists(killedShimSockets.get(0));
             for (Path leftBehind : killedShimSockets) {
                 Files.deleteIfExists(leftBehind); // containerd leaves a killed shim's socket
             }
             killedShimSockets.clear();
         }
-        assertEquals(String.join("\n", theirs), String.join("\n", mine));
+        assertEquals(String.join("\n", both.get(1)), String.join("\n", both.get(0)));
         Path bundle = ours.state.resolve("io.containerd.runtime.v2.task").resolve(ns).resolve("sk1");
         assertTrue("bundle removed", !Files.exists(bundle));
         assertTrue("rootfs unmounted", !Files.readString(Path.of("/proc/self/mountinfo")).contains(bundle.toString()));
@@ -347,16 +360,8 @@ public class RunIT {
 
     @Test
     public void detachedTaskIsListedExecedPausedKilledAndDeleted() throws Exception {
-        List<String> mine;
-        List<String> theirs;
-        try {
-            mine = session(ours.socket);
-            theirs = session(reference.socket);
-        } finally {
-            cleanUp(ours.socket);
-            cleanUp(reference.socket);
-        }
-        assertEquals(String.join("\n", theirs), String.join("\n", mine));
+        List<List<String>> both = onBoth(RunIT::session);
+        assertEquals(String.join("\n", both.get(1)), String.join("\n", both.get(0)));
     }
 
     /** One detached task's life; answers each step's normalized output. */
