@@ -16,6 +16,16 @@ public interface ContentWriter extends Closeable {
     /** Appends {@code data} at the current offset. */
     void write(ByteBuffer data);
 
+    /**
+     * Appends {@code data} as {@link #write} does, for a caller that hands the buffer over: nothing
+     * changes its bytes any more, so the writer may still be storing them after this returns (the
+     * offset and digest already count them). A failure to store them then fails the next write,
+     * truncate or commit. The default stores them before returning.
+     */
+    default void writeOwned(ByteBuffer data) {
+        write(data);
+    }
+
     /** Cuts the ingest back to {@code size} bytes (only 0 is required, as containerd). */
     void truncate(long size);
 

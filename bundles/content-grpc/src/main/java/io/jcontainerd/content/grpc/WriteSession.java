@@ -135,7 +135,7 @@ final class WriteSession {
                 }
                 ByteString data = req.getData();
                 if (!data.isEmpty()) {
-                    writer.write(data.asReadOnlyByteBuffer());
+                    writer.writeOwned(data.asReadOnlyByteBuffer()); // a parsed message's bytes never change
                     msg.setOffset(msg.getOffset() + data.size());
                 }
                 if (req.getAction() == WriteAction.COMMIT) {

@@ -61,13 +61,27 @@ final class NamespacedWriter implements ContentWriter {
 
     @Override
     public void write(ByteBuffer data) {
+        if (unshared(data)) {
+            backend.write(data);
+        }
+    }
+
+    @Override
+    public void writeOwned(ByteBuffer data) {
+        if (unshared(data)) {
+            backend.writeOwned(data);
+        }
+    }
+
+    /** Before data goes to a writer that shares another namespace's blob: a private ingest for it. */
+    private boolean unshared(ByteBuffer data) {
         if (backend == null) {
             if (!data.hasRemaining()) {
-                return;
+                return false;
             }
             unshare(sharedSize);
         }
-        backend.write(data);
+        return true;
     }
 
     @Override

@@ -49,6 +49,14 @@ public final class LocalBlobStore implements BlobStore {
     private final Path blobs;
     private final Path ingests;
     private final IngestLocks locks = new IngestLocks();
+    /** Stores the buffers writers were handed (see LocalBlobWriter); its threads end when idle. */
+    private final java.util.concurrent.ExecutorService storer = new java.util.concurrent.ThreadPoolExecutor(0,
+            Integer.MAX_VALUE, 10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+            r -> {
+                Thread t = new Thread(r, "content-ingest");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** Opens (creating) the store at {@code root}. */
     public LocalBlobStore(Path root) {
@@ -211,7 +219,7 @@ public final class LocalBlobStore implements BlobStore {
             resumed = new IngestStatus(ref, 0, total, null, now, now);
             sha.reset();
         }
-        return new LocalBlobWriter(this, dir, resumed, sha);
+        return new LocalBlobWriter(this, dir, resumed, sha, storer);
     }
 
     /** The ingest on disk with its digest fed into {@code sha}, or null when it cannot be resumed. */

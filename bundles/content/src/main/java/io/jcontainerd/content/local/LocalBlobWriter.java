@@ -15,24 +15,38 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * An open ingest of the {@link LocalBlobStore}: appends to {@code data} while hashing, holds the ref's
  * lock until closed or committed. Closing keeps the ingest for a later resume.
+ *
+ * <p>An owned buffer ({@link #writeOwned}) is hashed at once and stored to the file on {@code storer}
+ * while the caller goes on (a client streaming a blob sends its next chunk meanwhile); at most one is
+ * being stored at a time, and every other operation first waits for it.
  */
 final class LocalBlobWriter implements ContentWriter {
+    private static final CompletableFuture<Void> STORED = CompletableFuture.completedFuture(null);
+
     private final LocalBlobStore store;
     private final Path dir;
     private final String ref;
     private final long total;
     private final Instant startedAt;
     private final MessageDigest sha;
+    private final Executor storer;
+    /** The file write of the last owned buffer. */
+    private CompletableFuture<Void> storing = STORED;
     private FileChannel data;
     private long offset;
     private Instant updatedAt;
 
-    LocalBlobWriter(LocalBlobStore store, Path dir, IngestStatus resumed, MessageDigest sha) throws IOException {
+    LocalBlobWriter(LocalBlobStore store, Path dir, IngestStatus resumed, MessageDigest sha, Executor storer)
+            throws IOException {
         this.store = store;
+        this.storer = storer;
         this.dir = dir;
         this.ref = resumed.ref();
         this.total = resumed.total();
@@ -52,9 +66,28 @@ final class LocalBlobWriter implements ContentWriter {
 
     @Override
     public void write(ByteBuffer buf) {
+        settle();
         FileChannel ch = open();
         ByteBuffer view = buf.duplicate();
         int n = buf.remaining();
+        store(ch, buf);
+        sha.update(view);
+        offset += n;
+        updatedAt = Instant.now();
+    }
+
+    @Override
+    public void writeOwned(ByteBuffer buf) {
+        settle();
+        FileChannel ch = open();
+        int n = buf.remaining();
+        sha.update(buf.duplicate());
+        offset += n;
+        updatedAt = Instant.now();
+        storing = CompletableFuture.runAsync(() -> store(ch, buf), storer);
+    }
+
+    private void store(FileChannel ch, ByteBuffer buf) {
         try {
             while (buf.hasRemaining()) {
                 ch.write(buf);
@@ -62,9 +95,23 @@ final class LocalBlobWriter implements ContentWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("write to ingest " + ref, e);
         }
-        sha.update(view);
-        offset += n;
-        updatedAt = Instant.now();
+    }
+
+    /** Waits until the last owned buffer is in the file; its failure is thrown here, once. */
+    private void settle() {
+        CompletableFuture<Void> f = storing;
+        if (f == STORED) {
+            return;
+        }
+        storing = STORED;
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -72,6 +119,7 @@ final class LocalBlobWriter implements ContentWriter {
         if (size != 0) {
             throw Errdefs.invalidArgument("Truncate: unsupported size");
         }
+        settle();
         FileChannel ch = open();
         try {
             ch.truncate(0);
@@ -99,6 +147,12 @@ final class LocalBlobWriter implements ContentWriter {
 
     @Override
     public ContentInfo commit(long size, Digest expected, Map<String, String> labels) {
+        try {
+            settle();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         FileChannel ch = data;
         data = null;
         if (ch == null) {
@@ -132,6 +186,11 @@ final class LocalBlobWriter implements ContentWriter {
         FileChannel ch = data;
         if (ch == null) {
             return;
+        }
+        try {
+            settle();
+        } catch (RuntimeException e) {
+            // the ingest keeps what reached the file; a resume starts from there
         }
         data = null;
         try (ch) {

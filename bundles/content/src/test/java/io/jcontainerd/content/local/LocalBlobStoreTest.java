@@ -36,6 +36,37 @@ class LocalBlobStoreTest {
     }
 
     @Test
+    void ownedBuffersAreCountedAtOnceAndStoredInOrder() throws Exception {
+        LocalBlobStore store = new LocalBlobStore(root);
+        java.util.Random rnd = new java.util.Random(7);
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        try (ContentWriter w = store.writer("owned", 0)) {
+            for (int i = 0; i < 200; i++) {
+                byte[] chunk = new byte[1 + rnd.nextInt(64 << 10)];
+                rnd.nextBytes(chunk);
+                all.write(chunk);
+                if (i % 3 == 0) {
+                    w.write(ByteBuffer.wrap(chunk));
+                } else {
+                    w.writeOwned(ByteBuffer.wrap(chunk));
+                }
+                assertEquals(all.size(), w.status().offset());
+            }
+            assertEquals(sha(all.toByteArray()), w.digest());
+        }
+        // closing waited for the last owned buffer: a resume finds every byte
+        byte[] more = "tail".getBytes(StandardCharsets.UTF_8);
+        all.write(more);
+        Digest d = sha(all.toByteArray());
+        try (ContentWriter w = store.writer("owned", 0)) {
+            assertEquals(all.size() - more.length, w.status().offset());
+            w.writeOwned(ByteBuffer.wrap(more));
+            w.commit(all.size(), d, Map.of());
+        }
+        assertTrue(java.util.Arrays.equals(all.toByteArray(), Files.readAllBytes(store.path(d))));
+    }
+
+    @Test
     void commitMovesTheIngestIntoAReadOnlyBlob() throws Exception {
         LocalBlobStore store = new LocalBlobStore(root);
         Digest d = sha("hello world".getBytes());
