@@ -12,68 +12,116 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Import benchmark: {@code ctr images import} of one multi-layer image (busybox plus two layers of
- * random data, about {@code --image-mb} in all) into a fresh jcontainerd and a fresh containerd
- * 1.6.20, side by side, interleaved, {@code --rounds} times. Each import starts from an empty store
- * (a new daemon in a new directory), so blobs are written and every layer is unpacked. Prints each
- * round, the medians and the ratio ours/containerd (lower is faster).
+ * random data, about {@code --image-mb} in all) into jcontainerd and containerd 1.6.20, side by side,
+ * interleaved, {@code --rounds} times. Each round starts a fresh daemon of each kind in a new directory
+ * and times its first import (the JVM still compiling: the figure after a start), then removes the
+ * image with {@code ctr images rm --sync} and imports it again {@code --warm} times (the figure of a
+ * running daemon). Every import starts from an empty store: after each removal the bench checks that
+ * garbage collection left no content and no snapshot, so blobs are written and every layer is
+ * unpacked each time. Prints each import, the medians and the ratios ours/containerd (lower is faster).
  *
  * <pre>
- * java -cp ... io.jcontainerd.bench.ImportBench [--image-mb 100] [--rounds 5]
+ * java -cp ... io.jcontainerd.bench.ImportBench [--image-mb 100] [--rounds 5] [--warm 3]
  *     [--dist dist/target/jcontainerd] [--containerd /usr/bin/containerd] [--ctr ctr]
  * </pre>
  */
 public final class ImportBench {
+    private static final String IMAGE = "docker.io/library/importbench:latest";
+
     private ImportBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = Daemons.options(args, Map.of("--image-mb", "100", "--rounds", "5",
+        Map<String, String> opt = Daemons.options(args, Map.of("--image-mb", "100", "--rounds", "5", "--warm", "3",
                 "--dist", "dist/target/jcontainerd", "--containerd", "/usr/bin/containerd", "--ctr", "ctr"));
         int mb = Integer.parseInt(opt.get("--image-mb"));
         int rounds = Integer.parseInt(opt.get("--rounds"));
+        int warm = Integer.parseInt(opt.get("--warm"));
+        String ctr = opt.get("--ctr");
         List<Daemons.Kind> kinds = Daemons.sideBySide(opt);
         Path work = Files.createTempDirectory("jcd-importbench-");
-        try (TestImages.Image img = TestImages.bigBusybox("docker.io/library/importbench:latest", mb)) {
+        try (TestImages.Image img = TestImages.bigBusybox(IMAGE, mb)) {
             Path tar = img.writeOciArchive(work.resolve("image.tar"));
             System.out.printf("image: %d layers, %.1f MB archive%n", img.layerCount(), Files.size(tar) / 1e6);
-            Map<String, List<Double>> seconds = new LinkedHashMap<>();
+            Map<String, List<Double>> first = new LinkedHashMap<>();
+            Map<String, List<Double>> running = new LinkedHashMap<>();
             for (int r = 0; r < rounds; r++) {
                 List<Daemons.Kind> order = new ArrayList<>(kinds);
                 if (r % 2 == 1) {
                     java.util.Collections.reverse(order);
                 }
                 for (Daemons.Kind k : order) {
-                    double s = importOnce(k, work.resolve(k.name() + "-" + r), tar, opt.get("--ctr"));
-                    seconds.computeIfAbsent(k.name(), n -> new ArrayList<>()).add(s);
-                    System.out.printf("round %d %-16s %.3f s%n", r + 1, k.name(), s);
+                    List<Double> s = importRound(k, work.resolve(k.name() + "-" + r), tar, ctr, warm);
+                    first.computeIfAbsent(k.name(), n -> new ArrayList<>()).add(s.get(0));
+                    running.computeIfAbsent(k.name(), n -> new ArrayList<>()).addAll(s.subList(1, s.size()));
+                    System.out.printf("round %d %-16s first %.3f s, then %s%n", r + 1, k.name(), s.get(0),
+                            s.subList(1, s.size()).stream().map(x -> String.format("%.3f s", x)).toList());
                 }
             }
-            double ours = Daemons.median(seconds.get(kinds.get(0).name()));
-            double theirs = Daemons.median(seconds.get(kinds.get(1).name()));
-            System.out.printf("median: %s %.3f s, %s %.3f s, ratio %.2f (time ours/containerd)%n",
-                    kinds.get(0).name(), ours, kinds.get(1).name(), theirs, ours / theirs);
+            report("first import after a start", first, kinds);
+            if (warm > 0) {
+                report("import into a running daemon", running, kinds);
+            }
         } finally {
             Daemons.deleteTree(work);
         }
     }
 
-    private static double importOnce(Daemons.Kind kind, Path dir, Path tar, String ctr) throws Exception {
+    private static void report(String what, Map<String, List<Double>> seconds, List<Daemons.Kind> kinds) {
+        double ours = Daemons.median(seconds.get(kinds.get(0).name()));
+        double theirs = Daemons.median(seconds.get(kinds.get(1).name()));
+        System.out.printf("median, %s (%d each): %s %.3f s, %s %.3f s, ratio %.2f (time ours/containerd)%n", what,
+                seconds.get(kinds.get(0).name()).size(), kinds.get(0).name(), ours, kinds.get(1).name(), theirs,
+                ours / theirs);
+    }
+
+    /** A fresh daemon: the first import, then {@code warm} times removal, garbage collection and import. */
+    private static List<Double> importRound(Daemons.Kind kind, Path dir, Path tar, String ctr, int warm)
+            throws Exception {
         Files.createDirectories(dir);
         Path socket = dir.resolve("d.sock");
         Process daemon = kind.start(dir, socket);
         try {
             Daemons.awaitServing(ctr, socket, daemon);
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(ctr, "-a", socket.toString(), "images", "import", tar.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("import.log").toFile()).start();
-            if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException(kind.name() + ": import failed: " + Files.readString(dir.resolve("import.log")));
+            List<Double> out = new ArrayList<>();
+            out.add(timedImport(kind, dir, socket, tar, ctr));
+            for (int i = 0; i < warm; i++) {
+                ctr(dir, ctr, socket, "images", "rm", "--sync", IMAGE);
+                String content = ctr(dir, ctr, socket, "content", "ls", "-q").strip();
+                String snapshots = ctr(dir, ctr, socket, "snapshots", "ls").strip();
+                if (!content.isEmpty() || snapshots.lines().count() > 1) {
+                    throw new IOException(kind.name() + ": images rm --sync left content or snapshots:\n"
+                            + content + "\n" + snapshots);
+                }
+                out.add(timedImport(kind, dir, socket, tar, ctr));
             }
-            return (System.nanoTime() - t0) / 1e9;
+            return out;
         } finally {
             Daemons.stop(daemon);
             Daemons.unmountUnder(dir);
             Daemons.deleteTree(dir);
         }
+    }
+
+    private static double timedImport(Daemons.Kind kind, Path dir, Path socket, Path tar, String ctr) throws Exception {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(ctr, "-a", socket.toString(), "images", "import", tar.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("import.log").toFile()).start();
+        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(kind.name() + ": import failed: " + Files.readString(dir.resolve("import.log")));
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Runs a ctr command; answers its output, or throws with it when ctr fails. */
+    private static String ctr(Path dir, String ctr, Path socket, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ctr, "-a", socket.toString()));
+        cmd.addAll(List.of(args));
+        Path log = dir.resolve("ctr.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", args) + " failed: " + Files.readString(log));
+        }
+        return Files.readString(log);
     }
 }
