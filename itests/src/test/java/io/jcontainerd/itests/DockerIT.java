@@ -1,0 +1,201 @@
+package io.jcontainerd.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * Docker's daemon (dockerd 20.10, Debian's docker.io) running its containers through our daemon:
+ * {@code dockerd --containerd=<our socket>}, with the real shim and runc underneath. dockerd keeps its
+ * own images (loaded here from a docker-archive the test builds) and asks containerd for containers and
+ * tasks in its {@code moby} namespace; it tells a container's end from an exec's by the pid in the
+ * {@code /tasks/exit} events, so exit codes checked here come through those events.
+ */
+public class DockerIT {
+    private static final String DOCKER = "/usr/bin/docker";
+    private static final String IMAGE = "busybox:latest";
+    private static Daemon ours;
+    private static Path dir;
+    private static Process dockerd;
+    private static Path dockerSocket;
+    /** dockerd makes its plugin directory there whatever its exec root; removed after if the test made it. */
+    private static final Path RUN_DOCKER = Path.of("/run/docker");
+    private static boolean runDockerBefore;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        runDockerBefore = Files.exists(RUN_DOCKER);
+        ours = Daemon.create("").start();
+        dir = Files.createTempDirectory("jcd-dockerd-");
+        dockerSocket = dir.resolve("docker.sock");
+        dockerd = new ProcessBuilder("/usr/sbin/dockerd", "--containerd=" + ours.socket,
+                "--data-root", dir.resolve("root").toString(), "--exec-root", dir.resolve("exec").toString(),
+                "--pidfile", dir.resolve("docker.pid").toString(), "-H", "unix://" + dockerSocket,
+                "--bridge=none", "--iptables=false", "--ip-masq=false", "--ip-forward=false", "--userland-proxy=false")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (docker("version").rc() != 0) {
+            assertTrue("dockerd exited: " + log(), dockerd.isAlive());
+            assertTrue("dockerd did not answer within 60 s: " + log(), System.nanoTime() < deadline);
+            Thread.sleep(200);
+        }
+        Path tar = dir.resolve("busybox-docker.tar");
+        try (TestImages.Image img = TestImages.busybox(IMAGE)) {
+            img.writeDockerArchive(tar);
+        }
+        Processes.Result load = docker("load", "-i", tar.toString());
+        assertEquals(load.toString(), 0, load.rc());
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        try {
+            if (dockerd != null && dockerd.isAlive()) {
+                String all = docker("ps", "-aq").out().strip();
+                if (!all.isEmpty()) {
+                    List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                    rm.addAll(all.lines().toList());
+                    docker(rm.toArray(String[]::new));
+                }
+                Processes.terminate(dockerd, 30);
+            }
+        } finally {
+            if (dir != null) {
+                unmountUnder(dir);
+                Processes.deleteTree(dir);
+            }
+            if (ours != null) {
+                ours.close();
+            }
+            if (!runDockerBefore) {
+                try {
+                    Files.deleteIfExists(RUN_DOCKER.resolve("plugins"));
+                    Files.deleteIfExists(RUN_DOCKER);
+                } catch (java.nio.file.DirectoryNotEmptyException e) {
+                    // something else uses it now
+                }
+            }
+        }
+    }
+
+    /** dockerd's overlay2 and network-namespace mounts, if a failure left any. */
+    private static void unmountUnder(Path root) throws Exception {
+        List<String> targets = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String mountPoint = line.split(" ")[4];
+            if (mountPoint.startsWith(root + "/")) {
+                targets.add(mountPoint);
+            }
+        }
+        java.util.Collections.reverse(targets);
+        for (String t : targets) {
+            Processes.run(30, List.of("umount", "-l", t));
+        }
+    }
+
+    private static String log() throws IOException {
+        return Files.readString(dir.resolve("dockerd.log"));
+    }
+
+    static Processes.Result docker(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + dockerSocket));
+        cmd.addAll(List.of(args));
+        return Processes.run(90, cmd);
+    }
+
+    /** What our daemon holds for dockerd: its containers, then its tasks. */
+    private static List<String> mobyRecords() throws Exception {
+        return List.of(Processes.ctr(ours.socket, "-n", "moby", "containers", "ls", "-q").out().strip(),
+                Processes.ctr(ours.socket, "-n", "moby", "tasks", "ls", "-q").out().strip());
+    }
+
+    @Test
+    public void runPrintsAndReportsTheExitCode() throws Exception {
+        Processes.Result hello = docker("run", "--rm", "--network", "none", IMAGE, "echo", "hello");
+        assertEquals(hello.toString(), 0, hello.rc());
+        assertEquals("hello\n", hello.out());
+        Processes.Result seven = docker("run", "--rm", "--network", "none", IMAGE, "sh", "-c", "exit 7");
+        assertEquals(seven.toString(), 7, seven.rc());
+        Processes.Result env = docker("run", "--rm", "--network", "none", "-e", "FOO=bar", "-w", "/tmp", IMAGE,
+                "sh", "-c", "echo $FOO; pwd");
+        assertEquals(env.toString(), "bar\n/tmp\n", env.out());
+        assertEquals(List.of("", ""), mobyRecords());
+    }
+
+    @Test
+    public void stdinReachesTheContainer() throws Exception {
+        List<String> cmd = List.of(DOCKER, "-H", "unix://" + dockerSocket, "run", "-i", "--rm", "--network", "none",
+                IMAGE, "sh", "-c", "read x; echo got-$x");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write("abc\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("docker run -i timed out", p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(out, 0, p.exitValue());
+        assertEquals("got-abc\n", out);
+    }
+
+    @Test
+    public void detachedContainerExecPauseStopAndRemove() throws Exception {
+        String name = "jcd-d1";
+        Processes.Result run = docker("run", "-d", "--name", name, "--network", "none", IMAGE, "sleep", "1000");
+        assertEquals(run.toString(), 0, run.rc());
+        assertEquals("running", inspect(name, "{{.State.Status}}"));
+
+        Processes.Result hi = docker("exec", name, "echo", "hi");
+        assertEquals(hi.toString(), "hi\n", hi.out());
+        // an exec's exit code, told apart from the container's by the pid in its /tasks/exit
+        assertEquals(3, docker("exec", name, "sh", "-c", "exit 3").rc());
+        assertEquals("running", inspect(name, "{{.State.Status}}"));
+        Processes.Result top = docker("top", name);
+        assertTrue(top.toString(), top.out().contains("sleep 1000"));
+
+        assertEquals(0, docker("pause", name).rc());
+        assertEquals("paused", inspect(name, "{{.State.Status}}"));
+        assertEquals(0, docker("unpause", name).rc());
+        assertEquals("running", inspect(name, "{{.State.Status}}"));
+
+        // sleep as pid 1 ignores SIGTERM: dockerd kills it after the timeout
+        assertEquals(0, docker("stop", "-t", "1", name).rc());
+        assertEquals("exited 137", inspect(name, "{{.State.Status}} {{.State.ExitCode}}"));
+        assertEquals(0, docker("start", name).rc());
+        assertEquals("running", inspect(name, "{{.State.Status}}"));
+        assertEquals(0, docker("rm", "-f", name).rc());
+        assertEquals(List.of("", ""), mobyRecords());
+    }
+
+    @Test
+    public void restartPolicyRestartsOnTheExitEvent() throws Exception {
+        String name = "jcd-r1";
+        Processes.Result run = docker("run", "-d", "--name", name, "--restart", "on-failure:2", "--network", "none",
+                IMAGE, "sh", "-c", "sleep 0.2; exit 5");
+        assertEquals(run.toString(), 0, run.rc());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!inspect(name, "{{.RestartCount}} {{.State.Status}}").equals("2 exited")) {
+            assertTrue("restarts: " + inspect(name, "{{.RestartCount}} {{.State.Status}}"),
+                    System.nanoTime() < deadline);
+            Thread.sleep(100);
+        }
+        assertEquals("5", inspect(name, "{{.State.ExitCode}}"));
+        assertEquals(0, docker("rm", name).rc());
+        assertEquals(List.of("", ""), mobyRecords());
+    }
+
+    private static String inspect(String name, String format) throws Exception {
+        Processes.Result r = docker("inspect", "-f", format, name);
+        assertEquals(r.toString(), 0, r.rc());
+        return r.out().strip();
+    }
+}
