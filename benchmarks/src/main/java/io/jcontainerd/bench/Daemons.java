@@ -134,6 +134,25 @@ final class Daemons {
     }
 
     /**
+     * Runs {@code ctr -a socket args...} to completion (at most {@code timeoutSeconds}); answers its
+     * combined output, or throws with it when ctr fails. {@code who} names the daemon in errors.
+     */
+    static String ctr(String ctr, Path socket, String who, long timeoutSeconds, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ctr, "-a", socket.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new IOException(who + ": timed out: " + cmd);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(who + ": " + cmd + " exited " + p.exitValue() + ": " + new String(out));
+        }
+        return new String(out);
+    }
+
+    /**
      * Command-line options {@code --name value} over {@code defaults} (which name every option
      * there is); an unknown name is refused.
      */

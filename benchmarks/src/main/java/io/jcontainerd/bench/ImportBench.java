@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Import benchmark: {@code ctr images import} of one multi-layer image (busybox plus two layers of
@@ -84,16 +83,16 @@ public final class ImportBench {
         try {
             Daemons.awaitServing(ctr, socket, daemon);
             List<Double> out = new ArrayList<>();
-            out.add(timedImport(kind, dir, socket, tar, ctr));
+            out.add(timedImport(kind, socket, tar, ctr));
             for (int i = 0; i < warm; i++) {
-                ctr(dir, ctr, socket, "images", "rm", "--sync", IMAGE);
-                String content = ctr(dir, ctr, socket, "content", "ls", "-q").strip();
-                String snapshots = ctr(dir, ctr, socket, "snapshots", "ls").strip();
+                Daemons.ctr(ctr, socket, kind.name(), 120, "images", "rm", "--sync", IMAGE);
+                String content = Daemons.ctr(ctr, socket, kind.name(), 60, "content", "ls", "-q").strip();
+                String snapshots = Daemons.ctr(ctr, socket, kind.name(), 60, "snapshots", "ls").strip();
                 if (!content.isEmpty() || snapshots.lines().count() > 1) {
                     throw new IOException(kind.name() + ": images rm --sync left content or snapshots:\n"
                             + content + "\n" + snapshots);
                 }
-                out.add(timedImport(kind, dir, socket, tar, ctr));
+                out.add(timedImport(kind, socket, tar, ctr));
             }
             return out;
         } finally {
@@ -103,25 +102,9 @@ public final class ImportBench {
         }
     }
 
-    private static double timedImport(Daemons.Kind kind, Path dir, Path socket, Path tar, String ctr) throws Exception {
+    private static double timedImport(Daemons.Kind kind, Path socket, Path tar, String ctr) throws Exception {
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(ctr, "-a", socket.toString(), "images", "import", tar.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("import.log").toFile()).start();
-        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(kind.name() + ": import failed: " + Files.readString(dir.resolve("import.log")));
-        }
+        Daemons.ctr(ctr, socket, kind.name(), 600, "images", "import", tar.toString());
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    /** Runs a ctr command; answers its output, or throws with it when ctr fails. */
-    private static String ctr(Path dir, String ctr, Path socket, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ctr, "-a", socket.toString()));
-        cmd.addAll(List.of(args));
-        Path log = dir.resolve("ctr.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", args) + " failed: " + Files.readString(log));
-        }
-        return Files.readString(log);
     }
 }

@@ -1,7 +1,6 @@
 package io.jcontainerd.bench;
 
 import io.jcontainerd.itests.TestImages;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,17 +128,9 @@ public final class RunBench {
     }
 
     private static void ctrOk(String ctr, Side side, long timeoutSeconds, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ctr, "-a", side.socket().toString(), "-n", side.namespace()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            throw new IOException(side.kind().name() + ": timed out: " + cmd);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(side.kind().name() + ": " + cmd + " exited " + p.exitValue() + ": " + new String(out));
-        }
+        List<String> a = new ArrayList<>(List.of("-n", side.namespace()));
+        a.addAll(List.of(args));
+        Daemons.ctr(ctr, side.socket(), side.kind().name(), timeoutSeconds, a.toArray(String[]::new));
     }
 
     /** The nearest-rank percentile of {@code values}. */

@@ -69,22 +69,23 @@ final class LocalBlobWriter implements ContentWriter {
         settle();
         FileChannel ch = open();
         ByteBuffer view = buf.duplicate();
-        int n = buf.remaining();
         store(ch, buf);
-        sha.update(view);
-        offset += n;
-        updatedAt = Instant.now();
+        count(view);
     }
 
     @Override
     public void writeOwned(ByteBuffer buf) {
         settle();
         FileChannel ch = open();
-        int n = buf.remaining();
-        sha.update(buf.duplicate());
-        offset += n;
-        updatedAt = Instant.now();
+        count(buf.duplicate());
         storing = CompletableFuture.runAsync(() -> store(ch, buf), storer);
+    }
+
+    /** Adds the bytes to the digest and the offset. */
+    private void count(ByteBuffer bytes) {
+        offset += bytes.remaining();
+        sha.update(bytes);
+        updatedAt = Instant.now();
     }
 
     private void store(FileChannel ch, ByteBuffer buf) {
