@@ -281,7 +281,9 @@ public class ImageLifecycleIT {
                 String name = "docker.io/library/evil:" + n++;
                 try (TestImages.Image img = TestImages.busybox(name, bad)) {
                     Path tar = img.writeOciArchive(dir.resolve("evil-" + n + ".tar"));
-                    Processes.Result r = ours("-n", "evil", "images", "import", tar.toString());
+                    // a namespace per image: a failed import leaves the busybox layer's snapshot to the
+                    // collector, which may remove it between the next import's Stat and its Prepare
+                    Processes.Result r = ours("-n", "evil-" + n, "images", "import", tar.toString());
                     assertNotEquals("import of " + name + " must fail\n" + r, 0, r.rc());
                     assertTrue(r.toString(), r.err().contains("invalid argument"));
                 }
