@@ -41,6 +41,8 @@ public class ShimManager implements PlatformRuntime {
     static final String RUNC_OPTIONS = "containerd.runc.v1.Options";
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
     static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(5);
+    /** The longest a shim's stopping after its task's deletion takes: Shutdown, then the connection's cleanup. */
+    static final Duration STOP_TIMEOUT = SHUTDOWN_TIMEOUT.plus(CLEANUP_TIMEOUT).plusSeconds(1);
     /** How long a shim found at start-up has to answer. */
     static final Duration LOAD_TIMEOUT = Duration.ofSeconds(5);
 
@@ -74,6 +76,12 @@ public class ShimManager implements PlatformRuntime {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Shims being stopped after their task was deleted, by namespace and id: the shutdown, the closing
+     * of the connection and the bundle's removal go on after the delete has answered. A task created
+     * again under the same id waits for them.
+     */
+    private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     private static final class Entry {
@@ -111,6 +119,7 @@ public class ShimManager implements PlatformRuntime {
         }
         boolean ok = false;
         try {
+            awaitStopped(namespace, id);
             ShimTask task = startShim(namespace, id, opts, entry);
             try {
                 task.create(opts.rootfs(), opts.io(), opts.checkpoint(), options(opts, task.binary.binary()));
@@ -222,10 +231,11 @@ public class ShimManager implements PlatformRuntime {
     }
 
     /**
-     * Task/Delete, then the task leaves the list (so its shim's exit publishes nothing), Shutdown and
-     * the connection closes; the bundle goes last. Only when the shim could not delete its task does
-     * the shim's {@code delete} command run (a clean end needs none, and its delayed run could meet
-     * a new task of the same id).
+     * Task/Delete, then the task leaves the list (so its shim's exit publishes nothing) and the delete
+     * answers; the shim's Shutdown, the closing of its connection and the bundle's removal follow in
+     * the background (see {@link #stopping}). Only when the shim could not delete its task does the
+     * shim's {@code delete} command run, and then all of it before answering (a clean end needs none,
+     * and its delayed run could meet a new task of the same id).
      */
     @Override
     public Exit delete(String namespace, String id) {
@@ -246,16 +256,48 @@ public class ShimManager implements PlatformRuntime {
             }
             shimError = e;
         }
-        if (shimError == null) {
-            m.remove(id, entry);
-            entry.deleted = true;
-        }
-        stopShim(task, entry);
-        m.remove(id, entry);
         if (shimError != null) {
+            stopShim(task, entry);
+            m.remove(id, entry);
             throw shimError;
         }
+        entry.deleted = true;
+        String key = namespace + "/" + id;
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        stopping.put(key, stopped);
+        m.remove(id, entry);
+        try {
+            cleanups.execute(() -> {
+                try {
+                    stopShim(task, entry);
+                } finally {
+                    stopping.remove(key, stopped);
+                    stopped.complete(null);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            stopping.remove(key, stopped);
+            stopped.complete(null);
+            stopShim(task, entry);
+        }
         return exit;
+    }
+
+    /** Waits for the stopping of a deleted task's shim under this id, if there is one. */
+    private void awaitStopped(String namespace, String id) {
+        CompletableFuture<Void> stopped = stopping.get(namespace + "/" + id);
+        if (stopped == null) {
+            return;
+        }
+        try {
+            stopped.get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContainerdException(ErrorCode.CANCELED, "task " + id + ": the previous shim is still stopping", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new ContainerdException(ErrorCode.FAILED_PRECONDITION,
+                    "task " + id + ": the previous shim is still stopping", e);
+        }
     }
 
     private void stopShim(ShimTask task, Entry entry) {
@@ -441,8 +483,20 @@ public class ShimManager implements PlatformRuntime {
         }
     }
 
-    /** Closes every shim connection without stopping the shims (they outlive the daemon). */
+    /**
+     * Closes every shim connection without stopping the shims (they outlive the daemon); first lets
+     * the shims of deleted tasks finish stopping, so that no bundle of a deleted task is left for the
+     * next start to take for a live one.
+     */
     public void close() {
+        try {
+            CompletableFuture.allOf(stopping.values().toArray(CompletableFuture[]::new))
+                    .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "shims of deleted tasks still stopping: " + stopping.keySet());
+        }
         closing = true;
         tasks.values().forEach(m -> m.values().forEach(e -> {
             if (e.task != null) {

@@ -99,7 +99,10 @@ class ShimManagerTest {
     }
 
     private RuntimeTask create(String... args) {
-        String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        return createAs("t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10), args);
+    }
+
+    private RuntimeTask createAs(String id, String... args) {
         started.add(id);
         return manager.create(ns, id, new CreateOpts(new TypedValue("types.containerd.io/opencontainers/runtime-spec/1/Spec",
                 spec(args).getBytes(UTF_8)), List.of(new Mount("bind", image.toString(), List.of("rbind", "rw"))),
@@ -128,14 +131,38 @@ class ShimManagerTest {
         assertGone(shimPid);
         assertEquals(7, deleted.status());
         assertEquals(pid, deleted.pid());
+        Path work = tmp.resolve("root").resolve(ns).resolve(t.id());
+        waitFor(() -> !Files.exists(bundle) && !Files.exists(work)); // the shim stops, then the bundle goes, after the delete answered
         assertFalse(Files.exists(bundle));
-        assertFalse(Files.exists(tmp.resolve("root").resolve(ns).resolve(t.id())));
+        assertFalse(Files.exists(work));
         assertFalse(Files.exists(tmp.resolve("runc").resolve(ns).resolve(t.id())));
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(bundle.toString()));
         assertEquals(ErrorCode.NOT_FOUND, assertThrows(ContainerdException.class, () -> manager.get(ns, t.id())).code());
         waitFor(() -> forwarded.size() >= 4);
         assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"), forwarded);
         assertTrue(events.isEmpty(), "the shim publishes a normal task's events, not the runtime: " + events);
+    }
+
+    /** Docker's restart policy and `ctr task rm` then `ctr task start` do this: the new task waits for the old shim. */
+    @Test
+    void aTaskCreatedAgainAtOnceUnderTheSameIdGetsAShimOfItsOwn() throws Exception {
+        RuntimeTask first = create("sh", "-c", "exit 3");
+        first.start();
+        assertEquals(3, first.waitExit().status());
+        long firstShim = ((ShimTask) first).connect(null).getShimPid();
+        assertEquals(3, manager.delete(ns, first.id()).status());
+
+        RuntimeTask second = createAs(first.id(), "sh", "-c", "exit 4");
+        long secondShim = ((ShimTask) second).connect(null).getShimPid();
+        assertTrue(secondShim != firstShim, "a new shim");
+        assertFalse(running(firstShim), "the first shim stopped before the second task was created");
+        second.start();
+        assertEquals(4, second.waitExit().status());
+        assertEquals(4, manager.delete(ns, second.id()).status());
+        Path bundle = tmp.resolve("state").resolve(ns).resolve(first.id());
+        waitFor(() -> !Files.exists(bundle));
+        assertFalse(Files.exists(bundle));
+        assertGone(secondShim);
     }
 
     @Test
