@@ -15,18 +15,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * Run benchmark: {@code ctr run --rm <busybox> <id> true} against a jcontainerd and a containerd
  * 1.6.20 started side by side (each in a private directory, each with the same busybox image
- * imported), with the real shim and runc. After {@code --warmup} runs on each, {@code --runs}
- * sequential runs alternate between the daemons (p50/p95 of each); then {@code --parallel} runs at
- * once, {@code --rounds} times alternating, whose wall time is the time to the last one's end
- * (median of the rounds). Ratios are ours/containerd: lower is faster.
+ * imported), with the real shim and runc. Measured twice: after a start ({@code --warmup} runs on
+ * each), and as running daemons ({@code --settle} more runs on each, two at a time, so that the
+ * JIT has settled as in a daemon that has been in use). Each time, {@code --runs} sequential runs
+ * alternate between the daemons (p50/p95 of each); then {@code --parallel} runs at once,
+ * {@code --rounds} times alternating, whose wall time is the time to the last one's end (median of
+ * the rounds). Ratios are ours/containerd: lower is faster.
  *
  * <pre>
- * java -cp ... io.jcontainerd.bench.RunBench [--runs 30] [--parallel 10] [--rounds 3] [--warmup 5]
+ * java -cp ... io.jcontainerd.bench.RunBench [--runs 30] [--parallel 10] [--rounds 3] [--warmup 10] [--settle 200]
  *     [--dist dist/target/jcontainerd] [--containerd /usr/bin/containerd] [--ctr ctr]
  * </pre>
  */
 public final class RunBench {
     private static final String IMAGE = "docker.io/library/busybox:latest";
+    private static final int SETTLE_AT_ONCE = 2;
 
     private RunBench() {
     }
@@ -37,13 +40,14 @@ public final class RunBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = Daemons.options(args, Map.of("--runs", "30", "--parallel", "10", "--rounds", "3",
-                "--warmup", "5", "--dist", "dist/target/jcontainerd", "--containerd", "/usr/bin/containerd",
+                "--warmup", "10", "--settle", "200", "--dist", "dist/target/jcontainerd", "--containerd", "/usr/bin/containerd",
                 "--ctr", "ctr"));
         String ctr = opt.get("--ctr");
         int runs = Integer.parseInt(opt.get("--runs"));
         int parallel = Integer.parseInt(opt.get("--parallel"));
         int rounds = Integer.parseInt(opt.get("--rounds"));
         int warmup = Integer.parseInt(opt.get("--warmup"));
+        int settle = Integer.parseInt(opt.get("--settle"));
         List<Daemons.Kind> kinds = Daemons.sideBySide(opt);
         Path work = Files.createTempDirectory("jcd-runbench-");
         String tag = Long.toHexString(System.nanoTime() & 0xffffff);
@@ -67,48 +71,23 @@ public final class RunBench {
                     run(ctr, s, "w" + i);
                 }
             }
-            Map<String, List<Double>> sequential = new LinkedHashMap<>();
-            for (int i = 0; i < runs; i++) {
-                for (int j = 0; j < sides.size(); j++) {
-                    Side s = sides.get((i + j) % sides.size());
-                    sequential.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(run(ctr, s, "s" + i));
-                }
-            }
-            Map<String, List<Double>> wall = new LinkedHashMap<>();
-            ExecutorService pool = Executors.newFixedThreadPool(parallel);
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(parallel, SETTLE_AT_ONCE));
             try {
-                for (int r = 0; r < rounds; r++) {
-                    for (int j = 0; j < sides.size(); j++) {
-                        Side s = sides.get((r + j) % sides.size());
-                        long t0 = System.nanoTime();
-                        List<Future<Double>> all = new ArrayList<>();
-                        for (int i = 0; i < parallel; i++) {
-                            String id = "p" + r + "-" + i;
-                            all.add(pool.submit(() -> run(ctr, s, id)));
-                        }
-                        for (Future<Double> f : all) {
-                            f.get(300, TimeUnit.SECONDS);
-                        }
-                        double seconds = (System.nanoTime() - t0) / 1e9;
-                        wall.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(seconds);
-                        System.out.printf("parallel round %d %-16s %.3f s%n", r + 1, s.kind().name(), seconds);
-                    }
+                Figures fresh = measure(ctr, sides, runs, parallel, rounds, pool, "a");
+                for (Side s : sides) {
+                    settle(ctr, s, settle, pool);
+                }
+                Figures running = settle > 0 ? measure(ctr, sides, runs, parallel, rounds, pool, "b") : null;
+                String ours = kinds.get(0).name();
+                String theirs = kinds.get(1).name();
+                report("after a start (" + warmup + " runs each before)", fresh, ours, theirs, parallel, rounds);
+                if (running != null) {
+                    report("running daemons (" + settle + " more runs each before)", running, ours, theirs,
+                            parallel, rounds);
                 }
             } finally {
                 pool.shutdownNow();
             }
-            String ours = kinds.get(0).name();
-            String theirs = kinds.get(1).name();
-            for (String name : List.of(ours, theirs)) {
-                List<Double> v = sequential.get(name);
-                System.out.printf("%-16s sequential p50 %.1f ms, p95 %.1f ms (%d runs); %d parallel: %.3f s (median of %d)%n",
-                        name, percentile(v, 50) * 1e3, percentile(v, 95) * 1e3, v.size(), parallel,
-                        Daemons.median(wall.get(name)), rounds);
-            }
-            System.out.printf("ratio ours/containerd: p50 %.2f, p95 %.2f, parallel wall %.2f%n",
-                    percentile(sequential.get(ours), 50) / percentile(sequential.get(theirs), 50),
-                    percentile(sequential.get(ours), 95) / percentile(sequential.get(theirs), 95),
-                    Daemons.median(wall.get(ours)) / Daemons.median(wall.get(theirs)));
         } finally {
             for (Side s : sides) {
                 Daemons.stop(s.process());
@@ -118,6 +97,76 @@ public final class RunBench {
             Daemons.unmountUnder(work);
             Daemons.deleteTree(work);
         }
+    }
+
+    /** Sequential times (seconds) and parallel wall times (seconds) of each daemon, by its name. */
+    private record Figures(Map<String, List<Double>> sequential, Map<String, List<Double>> wall) {
+    }
+
+    /**
+     * {@code runs} sequential runs alternating between the daemons (each daemon goes first every other
+     * time), then {@code rounds} times {@code parallel} runs at once on each, alternating.
+     */
+    private static Figures measure(String ctr, List<Side> sides, int runs, int parallel, int rounds,
+            ExecutorService pool, String phase) throws Exception {
+        Map<String, List<Double>> sequential = new LinkedHashMap<>();
+        for (int i = 0; i < runs; i++) {
+            for (int j = 0; j < sides.size(); j++) {
+                Side s = sides.get((i + j) % sides.size());
+                sequential.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(run(ctr, s, phase + "s" + i));
+            }
+        }
+        Map<String, List<Double>> wall = new LinkedHashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            for (int j = 0; j < sides.size(); j++) {
+                Side s = sides.get((r + j) % sides.size());
+                long t0 = System.nanoTime();
+                List<Future<Double>> all = new ArrayList<>();
+                for (int i = 0; i < parallel; i++) {
+                    String id = phase + "p" + r + "-" + i;
+                    all.add(pool.submit(() -> run(ctr, s, id)));
+                }
+                for (Future<Double> f : all) {
+                    f.get(300, TimeUnit.SECONDS);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                wall.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(seconds);
+                System.out.printf("%s: parallel round %d %-16s %.3f s%n", phase, r + 1, s.kind().name(), seconds);
+            }
+        }
+        return new Figures(sequential, wall);
+    }
+
+    /** {@code count} more runs on one daemon, {@value #SETTLE_AT_ONCE} at a time, as a daemon in use has had. */
+    private static void settle(String ctr, Side side, int count, ExecutorService pool) throws Exception {
+        List<Future<Double>> all = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = "settle" + i;
+            all.add(pool.submit(() -> run(ctr, side, id)));
+            if (all.size() == SETTLE_AT_ONCE) {
+                for (Future<Double> f : all) {
+                    f.get(300, TimeUnit.SECONDS);
+                }
+                all.clear();
+            }
+        }
+        for (Future<Double> f : all) {
+            f.get(300, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void report(String title, Figures f, String ours, String theirs, int parallel, int rounds) {
+        System.out.println(title + ":");
+        for (String name : List.of(ours, theirs)) {
+            List<Double> v = f.sequential().get(name);
+            System.out.printf("  %-16s sequential p50 %.1f ms, p95 %.1f ms (%d runs); %d parallel: %.3f s (median of %d)%n",
+                    name, percentile(v, 50) * 1e3, percentile(v, 95) * 1e3, v.size(), parallel,
+                    Daemons.median(f.wall().get(name)), rounds);
+        }
+        System.out.printf("  ratio ours/containerd: p50 %.2f, p95 %.2f, parallel wall %.2f%n",
+                percentile(f.sequential().get(ours), 50) / percentile(f.sequential().get(theirs), 50),
+                percentile(f.sequential().get(ours), 95) / percentile(f.sequential().get(theirs), 95),
+                Daemons.median(f.wall().get(ours)) / Daemons.median(f.wall().get(theirs)));
     }
 
     /** One {@code ctr run --rm}; answers its wall time in seconds. */
