@@ -120,15 +120,12 @@ public final class RunBench {
         for (int r = 0; r < rounds; r++) {
             for (int j = 0; j < sides.size(); j++) {
                 Side s = sides.get((r + j) % sides.size());
-                long t0 = System.nanoTime();
-                List<Future<Double>> all = new ArrayList<>();
+                List<String> ids = new ArrayList<>();
                 for (int i = 0; i < parallel; i++) {
-                    String id = phase + "p" + r + "-" + i;
-                    all.add(pool.submit(() -> run(ctr, s, id)));
+                    ids.add(phase + "p" + r + "-" + i);
                 }
-                for (Future<Double> f : all) {
-                    f.get(300, TimeUnit.SECONDS);
-                }
+                long t0 = System.nanoTime();
+                runTogether(ctr, s, ids, pool);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 wall.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(seconds);
                 System.out.printf("%s: parallel round %d %-16s %.3f s%n", phase, r + 1, s.kind().name(), seconds);
@@ -139,16 +136,20 @@ public final class RunBench {
 
     /** {@code count} more runs on one daemon, {@value #SETTLE_AT_ONCE} at a time, as a daemon in use has had. */
     private static void settle(String ctr, Side side, int count, ExecutorService pool) throws Exception {
-        List<Future<Double>> all = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String id = "settle" + i;
-            all.add(pool.submit(() -> run(ctr, side, id)));
-            if (all.size() == SETTLE_AT_ONCE) {
-                for (Future<Double> f : all) {
-                    f.get(300, TimeUnit.SECONDS);
-                }
-                all.clear();
+        for (int i = 0; i < count; i += SETTLE_AT_ONCE) {
+            List<String> ids = new ArrayList<>();
+            for (int j = i; j < Math.min(count, i + SETTLE_AT_ONCE); j++) {
+                ids.add("settle" + j);
             }
+            runTogether(ctr, side, ids, pool);
+        }
+    }
+
+    /** One run per id on one daemon, all at once; returns when the last has ended. */
+    private static void runTogether(String ctr, Side side, List<String> ids, ExecutorService pool) throws Exception {
+        List<Future<Double>> all = new ArrayList<>();
+        for (String id : ids) {
+            all.add(pool.submit(() -> run(ctr, side, id)));
         }
         for (Future<Double> f : all) {
             f.get(300, TimeUnit.SECONDS);

@@ -262,30 +262,25 @@ public class ShimManager implements PlatformRuntime {
             throw shimError;
         }
         entry.deleted = true;
-        String key = namespace + "/" + id;
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        stopping.put(key, stopped);
-        m.remove(id, entry);
+        String key = stoppingKey(namespace, id);
         try {
-            cleanups.execute(() -> {
-                try {
-                    stopShim(task, entry);
-                } finally {
-                    stopping.remove(key, stopped);
-                    stopped.complete(null);
-                }
-            });
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> stopShim(task, entry), cleanups);
+            stopping.put(key, stopped); // before the id is free again, so that a new create finds it
+            stopped.whenComplete((v, e) -> stopping.remove(key, stopped));
         } catch (java.util.concurrent.RejectedExecutionException closed) {
-            stopping.remove(key, stopped);
-            stopped.complete(null);
             stopShim(task, entry);
         }
+        m.remove(id, entry);
         return exit;
+    }
+
+    private static String stoppingKey(String namespace, String id) {
+        return namespace + "/" + id;
     }
 
     /** Waits for the stopping of a deleted task's shim under this id, if there is one. */
     private void awaitStopped(String namespace, String id) {
-        CompletableFuture<Void> stopped = stopping.get(namespace + "/" + id);
+        CompletableFuture<Void> stopped = stopping.get(stoppingKey(namespace, id));
         if (stopped == null) {
             return;
         }
