@@ -32,4 +32,11 @@ public interface ContentIndex {
 
     /** Removes an ingest record; false if there was none. */
     boolean deleteIngest(String namespace, String ref);
+
+    /**
+     * A count that grows whenever a committed transaction removes a blob or ingest record (since the
+     * store opened), so a caller can tell whether any went since it last looked. Inside a write
+     * transaction it counts that transaction too once it has removed one.
+     */
+    long removals();
 }

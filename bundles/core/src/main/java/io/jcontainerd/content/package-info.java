@@ -4,5 +4,5 @@
  * is the namespaced view services use, kept by the metadata plugin over it;
  * {@link io.jcontainerd.content.ContentIndex} is that view's records inside one metadata transaction.
  */
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.jcontainerd.content;

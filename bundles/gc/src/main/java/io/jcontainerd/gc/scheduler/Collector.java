@@ -44,6 +44,11 @@ import java.util.function.Supplier;
  * so no writer can create a record for a blob between the mark and the removal of the blob (content
  * commits name their digest in the ingest record before the blob appears). Snapshotters' copies are
  * removed afterwards by the snapshots service, under the lock its creations take.
+ *
+ * <p>The content store's blobs and ingests are listed only when a blob or ingest record went since the
+ * last listing (and at the first collection of a store), as containerd collects its content store only
+ * when it is dirty: after a container's run nothing of the content store changes, and listing it would
+ * cost each collection time in proportion to the number of blobs, under the metadata write lock.
  */
 final class Collector {
     static final String GC_ROOT = "containerd.io/gc.root";
@@ -68,6 +73,10 @@ final class Collector {
     private final Supplier<BlobStore> blobs;
     private final Supplier<Snapshots> snapshots;
     private final Clock clock;
+    // guarded by the metadata write transaction that every collection runs in
+    /** The content store last listed, and the metadata's count of content removals then. */
+    private BlobStore listedStore;
+    private long removalsWhenListed;
 
     Collector(MetadataStore metadata, Supplier<BlobStore> blobs, Supplier<Snapshots> snapshots, Clock clock) {
         this.metadata = metadata;
@@ -144,7 +153,8 @@ final class Collector {
 
         int removedBlobs = 0;
         BlobStore store = blobs.get();
-        if (store != null) {
+        long removals = tx.content().removals();
+        if (store != null && (store != listedStore || removals != removalsWhenListed)) {
             for (Digest d : store.list()) {
                 if (!liveBlobs.contains(d) && store.delete(d)) {
                     removedBlobs++;
@@ -156,6 +166,8 @@ final class Collector {
                     store.abort(ref);
                 }
             }
+            listedStore = store;
+            removalsWhenListed = removals;
         }
         return new Stats(leases, contentRecords, snapshotRecords, ingestRecords, removedBlobs);
     }

@@ -62,6 +62,7 @@ final class ContentIndexImpl implements ContentIndex {
         }
         tx.delete(key);
         tx.markDirty();
+        tx.markContentRemoved();
         return true;
     }
 
@@ -94,6 +95,12 @@ final class ContentIndexImpl implements ContentIndex {
             return false;
         }
         tx.delete(key);
+        tx.markContentRemoved();
         return true;
+    }
+
+    @Override
+    public long removals() {
+        return tx.contentRemovals();
     }
 }

@@ -49,6 +49,8 @@ final class KvStore implements AutoCloseable {
     private RuntimeException failure;
 
     private final AtomicLong syncs = new AtomicLong();
+    /** Committed write transactions that removed a blob or ingest record; changed under the write lock. */
+    private volatile long contentRemovals;
     private volatile Runnable onDeleted = () -> { };
 
     /** Commits between two compaction passes. */
@@ -81,7 +83,7 @@ final class KvStore implements AutoCloseable {
             // keeps the chunks of the version being read from reuse by a concurrent commit
             MVStore.TxCounter version = store.registerVersionUsage();
             try {
-                T result = work.apply(new KvTx(map, false));
+                T result = work.apply(new KvTx(map, false, contentRemovals));
                 if (lock.validate(stamp)) {
                     return result;
                 }
@@ -97,7 +99,7 @@ final class KvStore implements AutoCloseable {
         stamp = lock.readLock();
         MVStore.TxCounter version = store.registerVersionUsage();
         try {
-            return work.apply(new KvTx(map, false));
+            return work.apply(new KvTx(map, false, contentRemovals));
         } finally {
             store.deregisterVersionUsage(version);
             lock.unlockRead(stamp);
@@ -117,7 +119,7 @@ final class KvStore implements AutoCloseable {
         long stamp = lock.writeLock();
         try {
             checkOpen();
-            KvTx tx = new KvTx(map, true);
+            KvTx tx = new KvTx(map, true, contentRemovals);
             try {
                 result = work.apply(tx);
             } catch (RuntimeException | Error e) {
@@ -128,6 +130,9 @@ final class KvStore implements AutoCloseable {
                 return result;
             }
             deleted = tx.dirty();
+            if (tx.contentRemoved()) {
+                contentRemovals++; // only this thread writes it, under the write lock
+            }
             synchronized (syncState) {
                 seq = ++applied;
             }

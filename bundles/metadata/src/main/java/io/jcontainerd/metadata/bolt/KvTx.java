@@ -22,10 +22,14 @@ final class KvTx {
     private final Map<byte[], byte[]> undo = new TreeMap<>(Arrays::compareUnsigned);
     private final List<byte[]> undoOrder = new ArrayList<>();
     private boolean dirty;
+    private final long contentRemovalsBefore;
+    private boolean contentRemoved;
 
-    KvTx(MVMap<byte[], byte[]> map, boolean writable) {
+    /** {@code contentRemovals}: the store's count of committed transactions that removed content records. */
+    KvTx(MVMap<byte[], byte[]> map, boolean writable, long contentRemovals) {
         this.map = map;
         this.writable = writable;
+        this.contentRemovalsBefore = contentRemovals;
     }
 
     static byte[] bytes(String key) {
@@ -56,6 +60,21 @@ final class KvTx {
     /** True if {@link #markDirty} was called. */
     boolean dirty() {
         return dirty;
+    }
+
+    /** Marks this transaction as having removed a blob or ingest record. */
+    void markContentRemoved() {
+        contentRemoved = true;
+    }
+
+    /** True if {@link #markContentRemoved} was called. */
+    boolean contentRemoved() {
+        return contentRemoved;
+    }
+
+    /** The store's count of transactions that removed content records, this one included if it did. */
+    long contentRemovals() {
+        return contentRemovalsBefore + (contentRemoved ? 1 : 0);
     }
 
     byte[] get(String key) {

@@ -95,4 +95,40 @@ class ContentIndexTest {
         }));
         assertNull(store.view(tx -> tx.content().get("ns", A)));
     }
+
+    @Test
+    void removalsCountCommittedRemovalsOfBlobAndIngestRecords() {
+        Instant t = Instant.parse("2026-01-02T03:04:05Z");
+        store.update(tx -> {
+            tx.content().put("ns", new ContentInfo(A, 1, t, t, Map.of()));
+            tx.content().put("ns", new ContentInfo(B, 1, t, t, Map.of()));
+            return null;
+        });
+        long before = removals();
+        assertFalse(store.<Boolean>update(tx -> tx.content().delete("ns", Digest.parse("sha256:" + "c".repeat(64)))));
+        assertEquals(before, removals(), "nothing was removed");
+
+        // a failed transaction's removal does not count
+        assertThrows(IllegalStateException.class, () -> store.update(tx -> {
+            tx.content().delete("ns", A);
+            assertEquals(before + 1, tx.content().removals(), "the transaction counts itself");
+            throw new IllegalStateException("fail");
+        }));
+        assertEquals(before, removals());
+
+        assertTrue(store.<Boolean>update(tx -> tx.content().delete("ns", A)));
+        long afterBlob = removals();
+        assertTrue(afterBlob > before);
+        store.update(tx -> {
+            tx.content().putIngest("ns", "r", new IngestRecord("backend-r", B, null));
+            return null;
+        });
+        assertEquals(afterBlob, removals(), "adding removes nothing");
+        assertTrue(store.<Boolean>update(tx -> tx.content().deleteIngest("ns", "r")));
+        assertTrue(removals() > afterBlob);
+    }
+
+    private long removals() {
+        return store.<Long>view(tx -> tx.content().removals());
+    }
 }
