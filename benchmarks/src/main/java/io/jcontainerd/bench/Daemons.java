@@ -81,6 +81,19 @@ final class Daemons {
         return ticks * 1000 / 100; // USER_HZ is 100 on Linux
     }
 
+    /**
+     * CPU time the whole machine has spent busy (user, nice, system, irq, softirq, steal: every
+     * process and the kernel's work for them), in milliseconds.
+     */
+    static long machineBusyMillis() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long ticks = 0;
+        for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+            ticks += Long.parseLong(f[i]);
+        }
+        return ticks * 1000 / 100; // USER_HZ is 100 on Linux
+    }
+
     static void stop(Process p) throws InterruptedException {
         p.destroy();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {

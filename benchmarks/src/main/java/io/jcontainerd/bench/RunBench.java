@@ -18,9 +18,12 @@ import java.util.concurrent.TimeUnit;
  * imported), with the real shim and runc. Measured twice: after a start ({@code --warmup} runs on
  * each), and as running daemons ({@code --settle} more runs on each, two at a time, so that the
  * JIT has settled as in a daemon that has been in use). Each time, {@code --runs} sequential runs
- * alternate between the daemons (p50/p95 of each); then {@code --parallel} runs at once,
- * {@code --rounds} times alternating, whose wall time is the time to the last one's end (median of
- * the rounds). Ratios are ours/containerd: lower is faster.
+ * alternate between the daemons (p50/p95 of each, and each daemon's own CPU time per run); then
+ * {@code --parallel} runs at once, {@code --rounds} times alternating, whose wall time is the time to
+ * the last one's end (median of the rounds). During those rounds the whole machine's busy CPU time
+ * per run is counted too (ctr, shims, runc, kernel and daemon: what bounds parallel runs on few
+ * cores), from a round's start to {@value #QUIET_MS} ms after its end, when the daemon's work after
+ * the last answer is done. Ratios are ours/containerd: lower is faster.
  *
  * <pre>
  * java -cp ... io.jcontainerd.bench.RunBench [--runs 30] [--parallel 10] [--rounds 3] [--warmup 10] [--settle 200]
@@ -30,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 public final class RunBench {
     private static final String IMAGE = "docker.io/library/busybox:latest";
     private static final int SETTLE_AT_ONCE = 2;
+    /** How long after a parallel round the machine's CPU is still counted for it (before the next). */
+    private static final long QUIET_MS = 1000;
 
     private RunBench() {
     }
@@ -99,8 +104,12 @@ public final class RunBench {
         }
     }
 
-    /** Sequential times (seconds) and parallel wall times (seconds) of each daemon, by its name. */
-    private record Figures(Map<String, List<Double>> sequential, Map<String, List<Double>> wall) {
+    /**
+     * Sequential times and parallel wall times (seconds), the daemon's CPU per sequential run and the
+     * machine's CPU per parallel run (milliseconds), of each daemon by its name.
+     */
+    private record Figures(Map<String, List<Double>> sequential, Map<String, List<Double>> wall,
+            Map<String, Double> daemonCpu, Map<String, List<Double>> machineCpu) {
     }
 
     /**
@@ -110,13 +119,23 @@ public final class RunBench {
     private static Figures measure(String ctr, List<Side> sides, int runs, int parallel, int rounds,
             ExecutorService pool, String phase) throws Exception {
         Map<String, List<Double>> sequential = new LinkedHashMap<>();
+        Map<String, Long> cpu0 = new LinkedHashMap<>();
+        for (Side s : sides) {
+            cpu0.put(s.kind().name(), Daemons.cpuMillis(s.process().pid()));
+        }
         for (int i = 0; i < runs; i++) {
             for (int j = 0; j < sides.size(); j++) {
                 Side s = sides.get((i + j) % sides.size());
                 sequential.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(run(ctr, s, phase + "s" + i));
             }
         }
+        Map<String, Double> daemonCpu = new LinkedHashMap<>();
+        for (Side s : sides) {
+            String name = s.kind().name();
+            daemonCpu.put(name, (double) (Daemons.cpuMillis(s.process().pid()) - cpu0.get(name)) / runs);
+        }
         Map<String, List<Double>> wall = new LinkedHashMap<>();
+        Map<String, List<Double>> machineCpu = new LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
             for (int j = 0; j < sides.size(); j++) {
                 Side s = sides.get((r + j) % sides.size());
@@ -124,14 +143,20 @@ public final class RunBench {
                 for (int i = 0; i < parallel; i++) {
                     ids.add(phase + "p" + r + "-" + i);
                 }
+                Thread.sleep(QUIET_MS); // the previous round's after-work is not counted here
+                long busy0 = Daemons.machineBusyMillis();
                 long t0 = System.nanoTime();
                 runTogether(ctr, s, ids, pool);
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                Thread.sleep(QUIET_MS);
+                double cpuPerRun = (double) (Daemons.machineBusyMillis() - busy0) / parallel;
                 wall.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(seconds);
-                System.out.printf("%s: parallel round %d %-16s %.3f s%n", phase, r + 1, s.kind().name(), seconds);
+                machineCpu.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(cpuPerRun);
+                System.out.printf("%s: parallel round %d %-16s %.3f s, machine CPU %.0f ms per run%n", phase, r + 1,
+                        s.kind().name(), seconds, cpuPerRun);
             }
         }
-        return new Figures(sequential, wall);
+        return new Figures(sequential, wall, daemonCpu, machineCpu);
     }
 
     /** {@code count} more runs on one daemon, {@value #SETTLE_AT_ONCE} at a time, as a daemon in use has had. */
@@ -163,6 +188,8 @@ public final class RunBench {
             System.out.printf("  %-16s sequential p50 %.1f ms, p95 %.1f ms (%d runs); %d parallel: %.3f s (median of %d)%n",
                     name, percentile(v, 50) * 1e3, percentile(v, 95) * 1e3, v.size(), parallel,
                     Daemons.median(f.wall().get(name)), rounds);
+            System.out.printf("  %-16s CPU per run: daemon %.0f ms (sequential runs), whole machine %.0f ms (parallel, median)%n",
+                    "", f.daemonCpu().get(name), Daemons.median(f.machineCpu().get(name)));
         }
         System.out.printf("  ratio ours/containerd: p50 %.2f, p95 %.2f, parallel wall %.2f%n",
                 percentile(f.sequential().get(ours), 50) / percentile(f.sequential().get(theirs), 50),
