@@ -77,8 +77,7 @@ final class Daemons {
     static long cpuMillis(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        return ticks * 1000 / 100; // USER_HZ is 100 on Linux
+        return ticksToMillis(Long.parseLong(f[11]) + Long.parseLong(f[12]));
     }
 
     /**
@@ -91,7 +90,12 @@ final class Daemons {
         for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
             ticks += Long.parseLong(f[i]);
         }
-        return ticks * 1000 / 100; // USER_HZ is 100 on Linux
+        return ticksToMillis(ticks);
+    }
+
+    /** Clock ticks of /proc to milliseconds (USER_HZ is 100 on Linux). */
+    private static long ticksToMillis(long ticks) {
+        return ticks * 1000 / 100;
     }
 
     static void stop(Process p) throws InterruptedException {

@@ -136,6 +136,7 @@ public final class RunBench {
         }
         Map<String, List<Double>> wall = new LinkedHashMap<>();
         Map<String, List<Double>> machineCpu = new LinkedHashMap<>();
+        Thread.sleep(QUIET_MS); // the sequential runs' after-work is not counted in the first round
         for (int r = 0; r < rounds; r++) {
             for (int j = 0; j < sides.size(); j++) {
                 Side s = sides.get((r + j) % sides.size());
@@ -143,12 +144,11 @@ public final class RunBench {
                 for (int i = 0; i < parallel; i++) {
                     ids.add(phase + "p" + r + "-" + i);
                 }
-                Thread.sleep(QUIET_MS); // the previous round's after-work is not counted here
                 long busy0 = Daemons.machineBusyMillis();
                 long t0 = System.nanoTime();
                 runTogether(ctr, s, ids, pool);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                Thread.sleep(QUIET_MS);
+                Thread.sleep(QUIET_MS); // this round's after-work, done before the next round starts
                 double cpuPerRun = (double) (Daemons.machineBusyMillis() - busy0) / parallel;
                 wall.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(seconds);
                 machineCpu.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(cpuPerRun);
