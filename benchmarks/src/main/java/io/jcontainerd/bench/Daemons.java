@@ -155,9 +155,16 @@ final class Daemons {
      * combined output, or throws with it when ctr fails. {@code who} names the daemon in errors.
      */
     static String ctr(String ctr, Path socket, String who, long timeoutSeconds, String... args) throws Exception {
+        return ctr(ctr, socket, who, timeoutSeconds, pid -> { }, args);
+    }
+
+    /** As {@link #ctr(String, Path, String, long, String...)}, telling {@code started} ctr's pid. */
+    static String ctr(String ctr, Path socket, String who, long timeoutSeconds, java.util.function.LongConsumer started,
+            String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ctr, "-a", socket.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        started.accept(p.pid());
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();

@@ -23,11 +23,13 @@ import java.util.concurrent.TimeUnit;
  * the last one's end (median of the rounds). During those rounds the whole machine's busy CPU time
  * per run is counted too (ctr, shims, runc, kernel and daemon: what bounds parallel runs on few
  * cores), from a round's start to {@value #QUIET_MS} ms after its end, when the daemon's work after
- * the last answer is done. Ratios are ours/containerd: lower is faster.
+ * the last answer is done. Ratios are ours/containerd: lower is faster. With {@code --phases yes} (root)
+ * the last measurement's sequential runs are also split into phases from the kernel's process events
+ * ({@link RunPhases}): before the task, the shim's start, the task's create, the run, the tail.
  *
  * <pre>
  * java -cp ... io.jcontainerd.bench.RunBench [--runs 30] [--parallel 10] [--rounds 3] [--warmup 10] [--settle 200]
- *     [--dist dist/target/jcontainerd] [--containerd /usr/bin/containerd] [--ctr ctr]
+ *     [--phases no] [--dist dist/target/jcontainerd] [--containerd /usr/bin/containerd] [--ctr ctr]
  * </pre>
  */
 public final class RunBench {
@@ -45,7 +47,7 @@ public final class RunBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = Daemons.options(args, Map.of("--runs", "30", "--parallel", "10", "--rounds", "3",
-                "--warmup", "10", "--settle", "200", "--dist", "dist/target/jcontainerd", "--containerd", "/usr/bin/containerd",
+                "--warmup", "10", "--settle", "200", "--phases", "no", "--dist", "dist/target/jcontainerd", "--containerd", "/usr/bin/containerd",
                 "--ctr", "ctr"));
         String ctr = opt.get("--ctr");
         int runs = Integer.parseInt(opt.get("--runs"));
@@ -53,6 +55,7 @@ public final class RunBench {
         int rounds = Integer.parseInt(opt.get("--rounds"));
         int warmup = Integer.parseInt(opt.get("--warmup"));
         int settle = Integer.parseInt(opt.get("--settle"));
+        boolean phases = "yes".equals(opt.get("--phases"));
         List<Daemons.Kind> kinds = Daemons.sideBySide(opt);
         Path work = Files.createTempDirectory("jcd-runbench-");
         String tag = Long.toHexString(System.nanoTime() & 0xffffff);
@@ -78,17 +81,21 @@ public final class RunBench {
             }
             ExecutorService pool = Executors.newFixedThreadPool(Math.max(parallel, SETTLE_AT_ONCE));
             try {
-                Figures fresh = measure(ctr, sides, runs, parallel, rounds, pool, "a");
+                Figures fresh = measure(ctr, sides, runs, parallel, rounds, pool, "a", phases && settle == 0);
                 for (Side s : sides) {
                     settle(ctr, s, settle, pool);
                 }
-                Figures running = settle > 0 ? measure(ctr, sides, runs, parallel, rounds, pool, "b") : null;
+                Figures running = settle > 0 ? measure(ctr, sides, runs, parallel, rounds, pool, "b", phases) : null;
                 String ours = kinds.get(0).name();
                 String theirs = kinds.get(1).name();
                 report("after a start (" + warmup + " runs each before)", fresh, ours, theirs, parallel, rounds);
                 if (running != null) {
                     report("running daemons (" + settle + " more runs each before)", running, ours, theirs,
                             parallel, rounds);
+                }
+                Figures last = running != null ? running : fresh;
+                if (last.phases() != null) {
+                    reportPhases(last.phases(), ours, theirs);
                 }
             } finally {
                 pool.shutdownNow();
@@ -106,10 +113,12 @@ public final class RunBench {
 
     /**
      * Sequential times and parallel wall times (seconds), the daemon's CPU per sequential run and the
-     * machine's CPU per parallel run (milliseconds), of each daemon by its name.
+     * machine's CPU per parallel run (milliseconds), of each daemon by its name; the sequential runs'
+     * phases (milliseconds, {@link RunPhases#NAMES}) when traced, else null.
      */
     private record Figures(Map<String, List<Double>> sequential, Map<String, List<Double>> wall,
-            Map<String, Double> daemonCpu, Map<String, List<Double>> machineCpu) {
+            Map<String, Double> daemonCpu, Map<String, List<Double>> machineCpu,
+            Map<String, List<Map<String, Double>>> phases) {
     }
 
     /**
@@ -117,16 +126,27 @@ public final class RunBench {
      * time), then {@code rounds} times {@code parallel} runs at once on each, alternating.
      */
     private static Figures measure(String ctr, List<Side> sides, int runs, int parallel, int rounds,
-            ExecutorService pool, String phase) throws Exception {
+            ExecutorService pool, String phase, boolean tracePhases) throws Exception {
         Map<String, List<Double>> sequential = new LinkedHashMap<>();
         Map<String, Long> cpu0 = new LinkedHashMap<>();
         for (Side s : sides) {
             cpu0.put(s.kind().name(), Daemons.cpuMillis(s.process().pid()));
         }
-        for (int i = 0; i < runs; i++) {
-            for (int j = 0; j < sides.size(); j++) {
-                Side s = sides.get((i + j) % sides.size());
-                sequential.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(run(ctr, s, phase + "s" + i));
+        Map<Long, String> ctrPids = new LinkedHashMap<>();
+        Map<String, List<Map<String, Double>>> phases = null;
+        try (RunPhases trace = tracePhases ? RunPhases.start() : null) {
+            for (int i = 0; i < runs; i++) {
+                for (int j = 0; j < sides.size(); j++) {
+                    Side s = sides.get((i + j) % sides.size());
+                    sequential.computeIfAbsent(s.kind().name(), n -> new ArrayList<>())
+                            .add(run(ctr, s, phase + "s" + i, pid -> ctrPids.put(pid, s.kind().name())));
+                }
+            }
+            if (trace != null) {
+                phases = new LinkedHashMap<>();
+                for (Map.Entry<Long, Map<String, Double>> e : trace.phases(List.copyOf(ctrPids.keySet())).entrySet()) {
+                    phases.computeIfAbsent(ctrPids.get(e.getKey()), n -> new ArrayList<>()).add(e.getValue());
+                }
             }
         }
         Map<String, Double> daemonCpu = new LinkedHashMap<>();
@@ -156,7 +176,7 @@ public final class RunBench {
                         s.kind().name(), seconds, cpuPerRun);
             }
         }
-        return new Figures(sequential, wall, daemonCpu, machineCpu);
+        return new Figures(sequential, wall, daemonCpu, machineCpu, phases);
     }
 
     /** {@code count} more runs on one daemon, {@value #SETTLE_AT_ONCE} at a time, as a daemon in use has had. */
@@ -197,17 +217,42 @@ public final class RunBench {
                 Daemons.median(f.wall().get(ours)) / Daemons.median(f.wall().get(theirs)));
     }
 
+    /** Medians of each phase of the traced sequential runs, per daemon, and their difference. */
+    private static void reportPhases(Map<String, List<Map<String, Double>>> phases, String ours, String theirs) {
+        System.out.println("phases of the sequential runs above (median ms; from process events):");
+        for (String name : List.of(ours, theirs)) {
+            System.out.printf("  %-16s %d runs traced whole%n", name, phases.getOrDefault(name, List.of()).size());
+        }
+        if (!phases.containsKey(ours) || !phases.containsKey(theirs)) {
+            return;
+        }
+        for (String p : RunPhases.NAMES) {
+            double a = Daemons.median(phases.get(ours).stream().map(m -> m.get(p)).toList());
+            double b = Daemons.median(phases.get(theirs).stream().map(m -> m.get(p)).toList());
+            System.out.printf("  %-12s %-16s %6.1f  %-16s %6.1f  difference %+.1f%n", p, ours, a, theirs, b, a - b);
+        }
+    }
+
     /** One {@code ctr run --rm}; answers its wall time in seconds. */
     private static double run(String ctr, Side side, String id) throws Exception {
+        return run(ctr, side, id, pid -> { });
+    }
+
+    private static double run(String ctr, Side side, String id, java.util.function.LongConsumer started) throws Exception {
         long t0 = System.nanoTime();
-        ctrOk(ctr, side, 60, "run", "--rm", IMAGE, id, "true");
+        ctrOk(ctr, side, 60, started, "run", "--rm", IMAGE, id, "true");
         return (System.nanoTime() - t0) / 1e9;
     }
 
     private static void ctrOk(String ctr, Side side, long timeoutSeconds, String... args) throws Exception {
+        ctrOk(ctr, side, timeoutSeconds, pid -> { }, args);
+    }
+
+    private static void ctrOk(String ctr, Side side, long timeoutSeconds, java.util.function.LongConsumer started,
+            String... args) throws Exception {
         List<String> a = new ArrayList<>(List.of("-n", side.namespace()));
         a.addAll(List.of(args));
-        Daemons.ctr(ctr, side.socket(), side.kind().name(), timeoutSeconds, a.toArray(String[]::new));
+        Daemons.ctr(ctr, side.socket(), side.kind().name(), timeoutSeconds, started, a.toArray(String[]::new));
     }
 
     /** The nearest-rank percentile of {@code values}. */
