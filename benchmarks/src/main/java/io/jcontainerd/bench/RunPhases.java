@@ -50,14 +50,23 @@ final class RunPhases implements AutoCloseable {
         String clockLine = read("trace_clock");
         Matcher m = Pattern.compile("\\[(\\S+)\\]").matcher(clockLine);
         RunPhases t = new RunPhases(mounted, m.find() ? m.group(1) : "local", read("buffer_size_kb").trim());
-        write("tracing_on", "0");
-        write("trace_clock", "mono");
-        write("buffer_size_kb", "16384");
-        write("trace", "");
-        for (String e : EVENTS) {
-            write("events/sched/" + e + "/enable", "1");
+        try {
+            write("tracing_on", "0");
+            write("trace_clock", "mono");
+            write("buffer_size_kb", "16384");
+            write("trace", "");
+            for (String e : EVENTS) {
+                write("events/sched/" + e + "/enable", "1");
+            }
+            write("tracing_on", "1");
+        } catch (IOException | RuntimeException e) {
+            try {
+                t.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        write("tracing_on", "1");
         return t;
     }
 
