@@ -33,11 +33,13 @@ final class RunPhases implements AutoCloseable {
     private final boolean mounted;
     private final String clock;
     private final String bufferKib;
+    private final String on;
 
-    private RunPhases(boolean mounted, String clock, String bufferKib) {
+    private RunPhases(boolean mounted, String clock, String bufferKib, String on) {
         this.mounted = mounted;
         this.clock = clock;
         this.bufferKib = bufferKib;
+        this.on = on;
     }
 
     /** Starts recording process events; fails when tracefs is not there and cannot be mounted. */
@@ -49,7 +51,8 @@ final class RunPhases implements AutoCloseable {
         }
         String clockLine = read("trace_clock");
         Matcher m = Pattern.compile("\\[(\\S+)\\]").matcher(clockLine);
-        RunPhases t = new RunPhases(mounted, m.find() ? m.group(1) : "local", read("buffer_size_kb").trim());
+        RunPhases t = new RunPhases(mounted, m.find() ? m.group(1) : "local", read("buffer_size_kb").trim(),
+                read("tracing_on").trim());
         try {
             write("tracing_on", "0");
             write("trace_clock", "mono");
@@ -156,6 +159,7 @@ final class RunPhases implements AutoCloseable {
         write("trace", "");
         write("trace_clock", clock);
         write("buffer_size_kb", bufferKib);
+        write("tracing_on", on);
         if (mounted) {
             exec("umount", TRACING.toString());
         }
