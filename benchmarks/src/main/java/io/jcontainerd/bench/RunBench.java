@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * Run benchmark: {@code ctr run --rm <busybox> <id> true} against a jcontainerd and a containerd
@@ -35,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 public final class RunBench {
     private static final String IMAGE = "docker.io/library/busybox:latest";
     private static final int SETTLE_AT_ONCE = 2;
+    /** For runs whose ctr pid nobody needs. */
+    private static final LongConsumer NO_PID = pid -> { };
     /** How long after a parallel round the machine's CPU is still counted for it (before the next). */
     private static final long QUIET_MS = 1000;
 
@@ -72,11 +75,11 @@ public final class RunBench {
                 Side side = new Side(k, p, socket, "runbench-" + tag + "-" + sides.size());
                 sides.add(side);
                 Daemons.awaitServing(ctr, socket, p);
-                ctrOk(ctr, side, 120, "images", "import", tar.toString());
+                ctrOk(ctr, side, 120, NO_PID, "images", "import", tar.toString());
             }
             for (Side s : sides) {
                 for (int i = 0; i < warmup; i++) {
-                    run(ctr, s, "w" + i);
+                    run(ctr, s, "w" + i, NO_PID);
                 }
             }
             ExecutorService pool = Executors.newFixedThreadPool(Math.max(parallel, SETTLE_AT_ONCE));
@@ -194,7 +197,7 @@ public final class RunBench {
     private static void runTogether(String ctr, Side side, List<String> ids, ExecutorService pool) throws Exception {
         List<Future<Double>> all = new ArrayList<>();
         for (String id : ids) {
-            all.add(pool.submit(() -> run(ctr, side, id)));
+            all.add(pool.submit(() -> run(ctr, side, id, NO_PID)));
         }
         for (Future<Double> f : all) {
             f.get(300, TimeUnit.SECONDS);
@@ -233,23 +236,15 @@ public final class RunBench {
         }
     }
 
-    /** One {@code ctr run --rm}; answers its wall time in seconds. */
-    private static double run(String ctr, Side side, String id) throws Exception {
-        return run(ctr, side, id, pid -> { });
-    }
-
-    private static double run(String ctr, Side side, String id, java.util.function.LongConsumer started) throws Exception {
+    /** One {@code ctr run --rm}, telling {@code started} ctr's pid; answers its wall time in seconds. */
+    private static double run(String ctr, Side side, String id, LongConsumer started) throws Exception {
         long t0 = System.nanoTime();
         ctrOk(ctr, side, 60, started, "run", "--rm", IMAGE, id, "true");
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static void ctrOk(String ctr, Side side, long timeoutSeconds, String... args) throws Exception {
-        ctrOk(ctr, side, timeoutSeconds, pid -> { }, args);
-    }
-
-    private static void ctrOk(String ctr, Side side, long timeoutSeconds, java.util.function.LongConsumer started,
-            String... args) throws Exception {
+    private static void ctrOk(String ctr, Side side, long timeoutSeconds, LongConsumer started, String... args)
+            throws Exception {
         List<String> a = new ArrayList<>(List.of("-n", side.namespace()));
         a.addAll(List.of(args));
         Daemons.ctr(ctr, side.socket(), side.kind().name(), timeoutSeconds, started, a.toArray(String[]::new));

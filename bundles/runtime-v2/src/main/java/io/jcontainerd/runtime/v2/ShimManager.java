@@ -28,7 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The v2 task runtime (containerd's shim manager and task manager in one): one shim per task, started
@@ -267,7 +270,7 @@ public class ShimManager implements PlatformRuntime {
             CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> stopShim(task, entry), cleanups);
             stopping.put(key, stopped); // before the id is free again, so that a new create finds it
             stopped.whenComplete((v, e) -> stopping.remove(key, stopped));
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
+        } catch (RejectedExecutionException closed) {
             stopShim(task, entry);
         }
         m.remove(id, entry);
@@ -289,7 +292,7 @@ public class ShimManager implements PlatformRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ContainerdException(ErrorCode.CANCELED, "task " + id + ": the previous shim is still stopping", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new ContainerdException(ErrorCode.FAILED_PRECONDITION,
                     "task " + id + ": the previous shim is still stopping", e);
         }
@@ -306,7 +309,7 @@ public class ShimManager implements PlatformRuntime {
             entry.cleaned.get(CLEANUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "shim " + task.id() + " cleanup: " + e);
         }
         try {
@@ -489,7 +492,7 @@ public class ShimManager implements PlatformRuntime {
                     .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "shims of deleted tasks still stopping: " + stopping.keySet());
         }
         closing = true;
