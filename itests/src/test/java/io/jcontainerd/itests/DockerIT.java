@@ -193,6 +193,76 @@ public class DockerIT {
         assertEquals(List.of("", ""), mobyRecords());
     }
 
+    /**
+     * The kernel's OOM kill of a container's process: the shim publishes {@code /tasks/oom} through our
+     * ttrpc endpoint, and dockerd, subscribed to our events, marks the container OOMKilled.
+     */
+    @Test
+    public void anOomKillReachesDockerAsTheShimsEvent() throws Exception {
+        String name = "jcd-oom";
+        Processes.Result run = docker("run", "-d", "--name", name, "-m", "8m", "--memory-swap", "8m", "--network", "none",
+                IMAGE, "sh", "-c", "x=a; while true; do x=$x$x; done");
+        assertEquals(run.toString(), 0, run.rc());
+        awaitStatus(name, "exited");
+        assertEquals("137 true", inspect(name, "{{.State.ExitCode}} {{.State.OOMKilled}}"));
+        assertEquals(0, docker("rm", name).rc());
+        assertEquals(List.of("", ""), mobyRecords());
+    }
+
+    /** {@code docker update} goes through Tasks/Update to the container's cgroups; {@code docker stats} reads Tasks/Metrics. */
+    @Test
+    public void updateReachesTheCgroupsAndStatsReadThem() throws Exception {
+        String name = "jcd-u1";
+        Processes.Result run = docker("run", "-d", "--name", name, "--network", "none", IMAGE, "sleep", "1000");
+        assertEquals(run.toString(), 0, run.rc());
+        Processes.Result update = docker("update", "--memory", "64m", "--memory-swap", "128m", "--pids-limit", "20", name);
+        assertEquals(update.toString(), 0, update.rc());
+        Processes.Result limits = docker("exec", name, "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                "/sys/fs/cgroup/pids/pids.max");
+        assertEquals(limits.toString(), "67108864\n20\n", limits.out());
+        Processes.Result stats = docker("stats", "--no-stream", "--format", "{{.PIDs}} {{.MemUsage}}", name);
+        assertEquals(stats.toString(), 0, stats.rc());
+        assertTrue(stats.toString(), stats.out().matches("1 [0-9.]+[KMG]?i?B / 64MiB\\n"));
+        assertEquals(0, docker("rm", "-f", name).rc());
+        assertEquals(List.of("", ""), mobyRecords());
+    }
+
+    /**
+     * Our daemon killed with SIGKILL and started again under a running dockerd: dockerd reconnects and
+     * subscribes again, the container keeps running, and exits reach it through the new subscription
+     * (an exec's end and the container's stop are both told by {@code /tasks/exit}).
+     */
+    @Test
+    public void dockerdCarriesOnAcrossAKillOfOurDaemon() throws Exception {
+        String name = "jcd-k1";
+        Processes.Result run = docker("run", "-d", "--name", name, "--network", "none", IMAGE, "sleep", "1000");
+        assertEquals(run.toString(), 0, run.rc());
+        String pid = inspect(name, "{{.State.Pid}}");
+        ours.kill9();
+        ours.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Processes.Result hi = docker("exec", name, "echo", "hi");
+        while (hi.rc() != 0) {
+            assertTrue("exec after the restart: " + hi, System.nanoTime() < deadline);
+            Thread.sleep(200);
+            hi = docker("exec", name, "echo", "hi");
+        }
+        assertEquals("hi\n", hi.out());
+        assertEquals("running " + pid, inspect(name, "{{.State.Status}} {{.State.Pid}}"));
+        assertEquals(0, docker("stop", "-t", "1", name).rc());
+        assertEquals("exited 137", inspect(name, "{{.State.Status}} {{.State.ExitCode}}"));
+        assertEquals(0, docker("rm", name).rc());
+        assertEquals(List.of("", ""), mobyRecords());
+    }
+
+    private static void awaitStatus(String name, String status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!inspect(name, "{{.State.Status}}").equals(status)) {
+            assertTrue(name + ": " + inspect(name, "{{.State.Status}}"), System.nanoTime() < deadline);
+            Thread.sleep(100);
+        }
+    }
+
     private static String inspect(String name, String format) throws Exception {
         Processes.Result r = docker("inspect", "-f", format, name);
         assertEquals(r.toString(), 0, r.rc());
