@@ -2,6 +2,7 @@ package io.jcontainerd.content.local;
 
 import io.jcontainerd.errdefs.ContainerdException;
 import io.jcontainerd.errdefs.Errdefs;
+import io.jcontainerd.plugin.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;

@@ -197,12 +197,4 @@ class LocalBlobStoreTest {
         assertEquals("content " + d + ": not found",
                 assertThrows(ContainerdException.class, () -> store.info(d)).getMessage());
     }
-
-    @Test
-    void goDurations() {
-        assertEquals("1.5s", GoDuration.format(java.time.Duration.ofMillis(1500)));
-        assertEquals("250ms", GoDuration.format(java.time.Duration.ofMillis(250)));
-        assertEquals("2m3s", GoDuration.format(java.time.Duration.ofSeconds(123)));
-        assertEquals("1.2µs", GoDuration.format(java.time.Duration.ofNanos(1200)));
-    }
 }

@@ -4,11 +4,11 @@ import io.jcontainerd.content.BlobStore;
 import io.jcontainerd.gc.GarbageCollector;
 import io.jcontainerd.metadata.MetadataStore;
 import io.jcontainerd.metadata.MutationListener;
+import io.jcontainerd.plugin.GoDuration;
 import io.jcontainerd.plugin.Plugin;
 import io.jcontainerd.plugin.PluginType;
 import io.jcontainerd.snapshots.Snapshots;
 import java.time.Clock;
-import java.time.Duration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -101,37 +101,5 @@ public class GcSchedulerPlugin implements GarbageCollector, MutationListener {
     @Override
     public void deleted() {
         scheduler.deleted();
-    }
-
-    /** Go's time.ParseDuration for the forms configurations use ({@code 100ms}, {@code 1.5s}, {@code 1m30s}). */
-    static final class GoDuration {
-        private GoDuration() {
-        }
-
-        static Duration parse(String s) {
-            if (s == null || s.isBlank() || s.equals("0")) {
-                return Duration.ZERO;
-            }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d*)?)(ns|us|µs|ms|s|m|h)")
-                    .matcher(s);
-            double nanos = 0;
-            int at = 0;
-            while (m.find() && m.start() == at) {
-                double v = Double.parseDouble(m.group(1));
-                nanos += v * switch (m.group(2)) {
-                    case "ns" -> 1d;
-                    case "us", "µs" -> 1e3;
-                    case "ms" -> 1e6;
-                    case "s" -> 1e9;
-                    case "m" -> 60e9;
-                    default -> 3600e9;
-                };
-                at = m.end();
-            }
-            if (at != s.length()) {
-                throw new IllegalArgumentException("time: invalid duration \"" + s + "\"");
-            }
-            return Duration.ofNanos((long) nanos);
-        }
     }
 }
