@@ -81,7 +81,8 @@ public class PluginsIT {
                 "io.containerd.grpc.v1 diff",
                 "io.containerd.runtime.v2 task",
                 "io.containerd.service.v1 tasks-service",
-                "io.containerd.grpc.v1 tasks")) {
+                "io.containerd.grpc.v1 tasks",
+                "io.containerd.internal.v1 restart")) {
             String[] typeId = plugin.split(" ");
             assertTrue(plugin + " ok in\n" + ls.out(), rows.stream().anyMatch(r ->
                     r.matches(Pattern.quote(typeId[0]) + "\\s+" + Pattern.quote(typeId[1]) + "\\s+"
