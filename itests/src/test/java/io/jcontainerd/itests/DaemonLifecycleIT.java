@@ -123,6 +123,45 @@ public class DaemonLifecycleIT {
         }
     }
 
+    /**
+     * {@code required_plugins} as containerd treats it: a required plugin that did not load, or one that
+     * is not there (disabled or unknown), keeps the daemon from serving and ends it with exit code 1 and
+     * containerd's words (seen from containerd 1.6.20 with the same settings).
+     */
+    @Test
+    public void requiredPluginsThatAreNotLoadedEndTheDaemonAsContainerd() throws Exception {
+        try (Daemon d = Daemon.create("required_plugins = [\"io.containerd.service.v1.containers-service\"]\n"
+                + "disabled_plugins = [\"io.containerd.metadata.v1.bolt\"]")) {
+            assertExitsWith(d, "load required plugin io.containerd.service.v1.containers-service: "
+                    + "no plugins registered for io.containerd.metadata.v1: not found");
+        }
+        try (Daemon d = Daemon.create("required_plugins = [\"io.containerd.grpc.v1.version\", \"io.containerd.nope.v1.x\"]\n"
+                + "disabled_plugins = [\"io.containerd.grpc.v1.version\"]")) {
+            assertExitsWith(d, "required plugin [io.containerd.grpc.v1.version io.containerd.nope.v1.x] not included");
+        }
+        try (Daemon d = Daemon.create("required_plugins = [\"io.containerd.grpc.v1.tasks\", "
+                + "\"io.containerd.internal.v1.restart\"]").start()) {
+            assertEquals("required plugins that loaded: the daemon serves", 0, d.ctr("version").rc());
+        }
+    }
+
+    private static void assertExitsWith(Daemon d, String reason) throws Exception {
+        Process p = d.launch();
+        assertTrue("the daemon should exit", p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(d.logText(), 1, p.exitValue());
+        assertTrue(d.logText(), d.logText().contains("level=fatal msg=\"jcontainerd: " + reason + "\""));
+        assertFalse("never served", d.logText().contains("serving..."));
+        assertFalse("socket removed", Files.exists(d.socket));
+    }
+
+    /** containerd's {@code oom_score}: the daemon's own OOM score adjustment. */
+    @Test
+    public void oomScoreIsTheDaemonsOomScoreAdjustment() throws Exception {
+        try (Daemon d = Daemon.create("oom_score = 500").start()) {
+            assertEquals("500", Files.readString(Path.of("/proc/" + d.process().pid() + "/oom_score_adj")).strip());
+        }
+    }
+
     @Test
     public void sigtermStopsCleanlyAndTheDataStays() throws Exception {
         try (Daemon d = Daemon.create("").start()) {

@@ -45,8 +45,19 @@ final class Daemon {
         this.logLevel = logLevel;
     }
 
-    /** Boots the framework and starts every feature's bundles; returns once all are started. */
-    void start() throws IOException, BundleException {
+    /** Framework property: the plugin URIs of {@code required_plugins}, comma-separated. */
+    static final String REQUIRED_PLUGINS = "jcontainerd.required_plugins";
+    /**
+     * Service property of the {@code Consumer<String>} the launcher registers: a bundle that finds the
+     * daemon cannot serve (a required plugin did not load) hands it the reason, and the daemon exits 1.
+     */
+    static final String FATAL = "jcontainerd.fatal";
+
+    /**
+     * Boots the framework and starts every feature's bundles; returns once all are started.
+     * {@code onFatal} is told why, if a bundle finds that the daemon must not serve.
+     */
+    void start(java.util.function.Consumer<String> onFatal) throws IOException, BundleException {
         makeDir(config.root(), "rwx------");
         makeDir(config.state(), "rwx--x--x");
         Path tmp = makeDir(config.state().resolve("tmp"), "rwx------");
@@ -67,6 +78,8 @@ final class Daemon {
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
         framework = factory.newFramework(toStrings(props, new FelixLogger()));
         framework.init();
+        framework.getBundleContext().registerService(java.util.function.Consumer.class, onFatal,
+                new java.util.Hashtable<>(Map.of(FATAL, Boolean.TRUE)));
         installFeatures(features);
         framework.start();
     }
@@ -92,6 +105,7 @@ final class Daemon {
         p.put("jcontainerd.ttrpc.uid", String.valueOf(config.ttrpcUid()));
         p.put("jcontainerd.ttrpc.gid", String.valueOf(config.ttrpcGid()));
         p.put("jcontainerd.disabled_plugins", String.join(",", config.disabledPlugins()));
+        p.put(REQUIRED_PLUGINS, String.join(",", config.requiredPlugins()));
         p.put("jcontainerd.configurations", configurations(features));
         // hot deployment (the hotdeploy feature): bundles dropped into <home>/deploy
         p.put("felix.fileinstall.dir", home.resolve("deploy").toString());

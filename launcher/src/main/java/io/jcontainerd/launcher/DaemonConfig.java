@@ -29,12 +29,15 @@ import java.util.Map;
  * @param ttrpcUid         its owner, -1 to keep the daemon's ({@code [ttrpc] uid})
  * @param ttrpcGid         its group, -1 to keep the daemon's ({@code [ttrpc] gid})
  * @param disabledPlugins  plugin URIs not to load ({@code disabled_plugins})
+ * @param requiredPlugins  plugin URIs without which the daemon does not serve ({@code required_plugins})
+ * @param oomScore         the daemon's {@code oom_score_adj}, 0 to leave it ({@code oom_score})
  * @param features         feature names to install ({@code features}, jcontainerd's own key)
  * @param logLevel         {@code [debug] level}, overridden by {@code --log-level}
  * @param plugins          {@code [plugins."<uri>"]} tables, nested tables flattened to dotted keys
  */
 record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int grpcGid, int maxRecvMessageSize,
-        String ttrpcAddress, int ttrpcUid, int ttrpcGid, List<String> disabledPlugins, List<String> features, String logLevel, Map<String, ObjectNode> plugins) {
+        String ttrpcAddress, int ttrpcUid, int ttrpcGid, List<String> disabledPlugins, List<String> requiredPlugins,
+        int oomScore, List<String> features, String logLevel, Map<String, ObjectNode> plugins) {
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/jcontainerd/config.toml");
     static final String DEFAULT_ROOT = "/var/lib/jcontainerd";
@@ -44,7 +47,8 @@ record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int 
 
     /**
      * Reads the configuration: the file given with {@code --config} must exist; the default file is
-     * optional. Flags override the file.
+     * optional. Files named by {@code imports} are read after it and merged on top, as containerd does
+     * (see {@link ConfigImports}). Flags override the files.
      */
     static DaemonConfig load(Options options) throws IOException {
         Path file = options.config() != null ? options.config() : DEFAULT_CONFIG;
@@ -52,13 +56,17 @@ record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int 
         if (options.config() == null && !Files.exists(file)) {
             toml = JsonNodeFactory.instance.objectNode(); // no file, no parser to start
         } else {
-            try {
-                toml = new TomlMapper().readTree(Files.readString(file));
-            } catch (NoSuchFileException e) {
-                throw new IOException("failed to load TOML from " + file + ": no such file", e);
-            }
+            toml = ConfigImports.load(file, DaemonConfig::read);
         }
         return from(toml, options);
+    }
+
+    private static JsonNode read(Path file) throws IOException {
+        try {
+            return new TomlMapper().readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new IOException("failed to load TOML from " + file + ": no such file", e);
+        }
     }
 
     static DaemonConfig from(JsonNode toml, Options options) throws IOException {
@@ -91,7 +99,8 @@ record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int 
                 grpc.path("max_recv_message_size").asInt(DEFAULT_MAX_MESSAGE_SIZE),
                 ttrpcDefault ? grpcAddress + ".ttrpc" : absolute(ttrpcAddress, "ttrpc address").toString(),
                 (ttrpcDefault ? grpc : ttrpc).path("uid").asInt(-1), (ttrpcDefault ? grpc : ttrpc).path("gid").asInt(-1),
-                strings(toml.path("disabled_plugins")),
+                strings(toml.path("disabled_plugins")), strings(toml.path("required_plugins")),
+                toml.path("oom_score").asInt(0),
                 features.isEmpty() ? List.of("core", "hotdeploy") : features,
                 level, plugins);
     }

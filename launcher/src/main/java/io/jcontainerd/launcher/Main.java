@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -60,6 +62,9 @@ public final class Main {
         Logging.configure(level);
         long t0 = System.nanoTime();
         LOG.info("starting jcontainerd version=" + version());
+        if (config.oomScore() != 0) {
+            setOomScore(config.oomScore());
+        }
 
         SocketLock lock;
         try {
@@ -89,16 +94,25 @@ public final class Main {
                 stopper.start();
             }
         });
+        AtomicReference<String> fatal = new AtomicReference<>();
         try {
-            daemon.start();
+            daemon.start(reason -> {
+                if (fatal.compareAndSet(null, reason)) {
+                    // containerd ends as its command line does, with the reason and exit code 1
+                    Logging.early(System.err, "fatal", "jcontainerd: " + reason);
+                    if (signalled.compareAndSet(false, true)) {
+                        stopper.start();
+                    }
+                }
+            });
         } catch (Exception e) {
             LOG.log(Level.SEVERE, "failed to start: " + e.getMessage(), e);
             shutdown(daemon, lock, stopped);
             return 1;
         }
-        if (awaitSocket(Path.of(config.grpcAddress()), 30_000)) {
+        if (awaitSocket(Path.of(config.grpcAddress()), 30_000, signalled::get)) {
             LOG.info(String.format("jcontainerd successfully booted in %.3fs", (System.nanoTime() - t0) / 1e9));
-        } else {
+        } else if (!signalled.get()) {
             LOG.warning("the gRPC socket " + config.grpcAddress() + " is not serving 30s after start");
         }
         try {
@@ -107,13 +121,22 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return fatal.get() == null ? 0 : 1;
     }
 
-    /** Waits for the server to answer on its socket, as a client would see it. */
-    private static boolean awaitSocket(Path socket, long timeoutMillis) {
+    /** containerd's {@code oom_score}: the daemon's OOM score adjustment; a failure is logged, not fatal. */
+    private static void setOomScore(int score) {
+        try {
+            Files.writeString(Path.of("/proc/self/oom_score_adj"), Integer.toString(score));
+        } catch (IOException e) {
+            LOG.severe("failed to change OOM score to " + score + ": " + e.getMessage());
+        }
+    }
+
+    /** Waits for the server to answer on its socket, as a client would see it, unless told to give up. */
+    private static boolean awaitSocket(Path socket, long timeoutMillis, java.util.function.BooleanSupplier giveUp) {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
+        while (System.currentTimeMillis() < deadline && !giveUp.getAsBoolean()) {
             if (SocketLock.isLive(socket)) {
                 return true;
             }

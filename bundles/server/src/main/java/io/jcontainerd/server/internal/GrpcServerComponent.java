@@ -2,18 +2,24 @@ package io.jcontainerd.server.internal;
 
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
+import io.jcontainerd.introspection.IntrospectionService;
 import io.jcontainerd.plugin.DaemonPaths;
 import java.io.IOException;
 import java.nio.file.Path;
 import io.jcontainerd.server.grpc.GrpcServiceProperties;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Constants;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
@@ -38,6 +44,8 @@ public class GrpcServerComponent {
     static final String UID = "jcontainerd.grpc.uid";
     static final String GID = "jcontainerd.grpc.gid";
     static final String MAX_RECV = "jcontainerd.grpc.max_recv_message_size";
+    /** Service property of the launcher's {@code Consumer<String>} that ends the daemon for a reason. */
+    static final String FATAL = "jcontainerd.fatal";
 
     /** How long the socket waits for plugins still activating at start-up. */
     private static final long LOAD_TIMEOUT_MS = 30_000;
@@ -116,6 +124,11 @@ public class GrpcServerComponent {
             s.prepare();
             frameworkStarted.await();
             plugins.awaitLoaded(LOAD_TIMEOUT_MS);
+            String problem = requiredProblem();
+            if (problem != null) {
+                fatal(problem);
+                return;
+            }
             synchronized (this) {
                 if (server == s) {
                     s.start();
@@ -125,6 +138,46 @@ public class GrpcServerComponent {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "failed to start the gRPC server: " + e.getMessage(), e);
+        }
+    }
+
+    /** Why the daemon must not serve for its {@code required_plugins}, or null. */
+    private String requiredProblem() {
+        String value = context.getProperty(RequiredPlugins.PROPERTY);
+        List<String> required = value == null ? List.of() : Arrays.stream(value.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (required.isEmpty()) {
+            return null;
+        }
+        ServiceReference<IntrospectionService> ref = context.getServiceReference(IntrospectionService.class);
+        IntrospectionService introspection = ref == null ? null : context.getService(ref);
+        if (introspection == null) {
+            return "required plugins cannot be checked: io.containerd.service.v1.introspection-service is not loaded";
+        }
+        try {
+            return RequiredPlugins.problem(required, introspection.plugins(List.of()));
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    /** Hands the reason to whoever registered to hear it (the launcher, which exits 1); the socket stays shut. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void fatal(String reason) {
+        LOG.log(System.Logger.Level.ERROR, reason);
+        try {
+            for (ServiceReference<Consumer> ref : context.getServiceReferences(Consumer.class, "(" + FATAL + "=true)")) {
+                Consumer<String> listener = context.getService(ref);
+                if (listener != null) {
+                    try {
+                        listener.accept(reason);
+                    } finally {
+                        context.ungetService(ref);
+                    }
+                }
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 
