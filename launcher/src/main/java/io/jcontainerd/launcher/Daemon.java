@@ -106,6 +106,7 @@ final class Daemon {
         p.put("jcontainerd.ttrpc.gid", String.valueOf(config.ttrpcGid()));
         p.put("jcontainerd.disabled_plugins", String.join(",", config.disabledPlugins()));
         p.put(REQUIRED_PLUGINS, String.join(",", config.requiredPlugins()));
+        p.putAll(config.timeouts()); // [timeouts], under containerd's keys (io.containerd.timeout.…)
         p.put("jcontainerd.configurations", configurations(features));
         // hot deployment (the hotdeploy feature): bundles dropped into <home>/deploy
         p.put("felix.fileinstall.dir", home.resolve("deploy").toString());

@@ -31,13 +31,15 @@ import java.util.Map;
  * @param disabledPlugins  plugin URIs not to load ({@code disabled_plugins})
  * @param requiredPlugins  plugin URIs without which the daemon does not serve ({@code required_plugins})
  * @param oomScore         the daemon's {@code oom_score_adj}, 0 to leave it ({@code oom_score})
+ * @param timeouts         {@code [timeouts]}: Go durations by containerd key ({@code io.containerd.timeout.shim.load}, …)
  * @param features         feature names to install ({@code features}, jcontainerd's own key)
  * @param logLevel         {@code [debug] level}, overridden by {@code --log-level}
  * @param plugins          {@code [plugins."<uri>"]} tables, nested tables flattened to dotted keys
  */
 record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int grpcGid, int maxRecvMessageSize,
         String ttrpcAddress, int ttrpcUid, int ttrpcGid, List<String> disabledPlugins, List<String> requiredPlugins,
-        int oomScore, List<String> features, String logLevel, Map<String, ObjectNode> plugins) {
+        int oomScore, Map<String, String> timeouts, List<String> features, String logLevel,
+        Map<String, ObjectNode> plugins) {
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/jcontainerd/config.toml");
     static final String DEFAULT_ROOT = "/var/lib/jcontainerd";
@@ -100,9 +102,15 @@ record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int 
                 ttrpcDefault ? grpcAddress + ".ttrpc" : absolute(ttrpcAddress, "ttrpc address").toString(),
                 (ttrpcDefault ? grpc : ttrpc).path("uid").asInt(-1), (ttrpcDefault ? grpc : ttrpc).path("gid").asInt(-1),
                 strings(toml.path("disabled_plugins")), strings(toml.path("required_plugins")),
-                toml.path("oom_score").asInt(0),
+                toml.path("oom_score").asInt(0), timeouts(toml.path("timeouts")),
                 features.isEmpty() ? List.of("core", "hotdeploy") : features,
                 level, plugins);
+    }
+
+    private static Map<String, String> timeouts(JsonNode table) {
+        Map<String, String> out = new LinkedHashMap<>();
+        table.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return Map.copyOf(out);
     }
 
     private static void flatten(String prefix, JsonNode node, ObjectNode out) {

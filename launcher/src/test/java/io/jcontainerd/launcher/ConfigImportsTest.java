@@ -57,6 +57,7 @@ class ConfigImportsTest {
                   schedule_delay = "5s"
                 """);
         write("conf.d/30-other.toml", "oom_score = 200\n");
+        write("conf.d/25-timeouts.toml", "[timeouts]\n  \"io.containerd.timeout.shim.load\" = \"9s\"\n");
         DaemonConfig c = load(main);
         assertEquals(Path.of("/var/lib/a"), c.root(), "an empty value does not replace a set one");
         assertEquals("/run/b/b.sock", c.grpcAddress());
@@ -64,6 +65,7 @@ class ConfigImportsTest {
         assertEquals(List.of("io.containerd.grpc.v1.version", "io.containerd.grpc.v1.healthcheck"), c.disabledPlugins());
         assertEquals(List.of("io.containerd.grpc.v1.tasks"), c.requiredPlugins());
         assertEquals(-10, c.oomScore(), "30-other.toml does not match 2*.toml");
+        assertEquals(java.util.Map.of("io.containerd.timeout.shim.load", "9s"), c.timeouts());
         assertEquals("{\"schedule_delay\":\"5s\"}", c.plugins().get("io.containerd.gc.v1.scheduler").toString(),
                 "a plugin's table is replaced whole");
     }

@@ -7,6 +7,7 @@ import io.jcontainerd.plugin.DaemonPaths;
 import io.jcontainerd.plugin.Plugin;
 import io.jcontainerd.plugin.PluginType;
 import io.jcontainerd.runtime.PlatformRuntime;
+import io.jcontainerd.runtime.v2.ShimManager.Timeouts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.osgi.framework.BundleContext;
@@ -50,7 +51,8 @@ public class RuntimeV2Plugin extends ShimManager {
         String level = String.valueOf(ctx.getProperty(LOG_LEVEL));
         boolean debug = level.equalsIgnoreCase("debug") || level.equalsIgnoreCase("trace");
         return new Config(root, state, paths.state().resolve("runc"), paths.grpcAddress(),
-                DaemonPaths.ttrpcAddress(ctx::getProperty), publish, System.getenv("PATH"), debug);
+                DaemonPaths.ttrpcAddress(ctx::getProperty), publish, System.getenv("PATH"), debug,
+                Timeouts.from(ctx::getProperty));
     }
 
     @Deactivate

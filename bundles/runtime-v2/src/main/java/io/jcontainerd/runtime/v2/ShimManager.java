@@ -21,6 +21,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import io.jcontainerd.plugin.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,12 +43,39 @@ import java.util.concurrent.TimeoutException;
 public class ShimManager implements PlatformRuntime {
     private static final System.Logger LOG = System.getLogger(ShimManager.class.getName());
     static final String RUNC_OPTIONS = "containerd.runc.v1.Options";
-    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
-    static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(5);
-    /** The longest a shim's stopping after its task's deletion takes: Shutdown, then the connection's cleanup. */
-    static final Duration STOP_TIMEOUT = SHUTDOWN_TIMEOUT.plus(CLEANUP_TIMEOUT).plusSeconds(1);
-    /** How long a shim found at start-up has to answer. */
-    static final Duration LOAD_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * containerd's {@code [timeouts]} for shims, each under its containerd key.
+     *
+     * @param load      how long a shim found at start-up has to answer ({@value #LOAD})
+     * @param shutdown  how long a shim's Shutdown may take ({@value #SHUTDOWN})
+     * @param cleanup   how long the cleanup after a shim's connection closed may take ({@value #CLEANUP})
+     * @param taskState the bound on the state queries of Get and List ({@value #TASK_STATE})
+     */
+    public record Timeouts(Duration load, Duration shutdown, Duration cleanup, Duration taskState) {
+        public static final String LOAD = "io.containerd.timeout.shim.load";
+        public static final String SHUTDOWN = "io.containerd.timeout.shim.shutdown";
+        public static final String CLEANUP = "io.containerd.timeout.shim.cleanup";
+        public static final String TASK_STATE = "io.containerd.timeout.task.state";
+        public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(3),
+                Duration.ofSeconds(5), Duration.ofSeconds(2));
+
+        /** The timeouts given by {@code values} (Go durations by containerd key), the defaults for the rest. */
+        public static Timeouts from(java.util.function.Function<String, String> values) {
+            return new Timeouts(of(values, LOAD, DEFAULTS.load), of(values, SHUTDOWN, DEFAULTS.shutdown),
+                    of(values, CLEANUP, DEFAULTS.cleanup), of(values, TASK_STATE, DEFAULTS.taskState));
+        }
+
+        private static Duration of(java.util.function.Function<String, String> values, String key, Duration fallback) {
+            String v = values.apply(key);
+            return v == null || v.isBlank() ? fallback : GoDuration.parse(v);
+        }
+
+        /** The longest a shim's stopping after its task's deletion takes: Shutdown, then the connection's cleanup. */
+        Duration stop() {
+            return shutdown.plus(cleanup).plusSeconds(1);
+        }
+    }
 
     /**
      * Where and how shims run.
@@ -61,9 +89,10 @@ public class ShimManager implements PlatformRuntime {
      * @param publishBinary the daemon executable named to shims
      * @param searchPath    the PATH to find shims on
      * @param debug         whether shims log at debug level
+     * @param timeouts      containerd's {@code [timeouts]} for shims
      */
     public record Config(Path root, Path state, Path runcRoot, String grpcAddress, String ttrpcAddress,
-            String publishBinary, String searchPath, boolean debug) {
+            String publishBinary, String searchPath, boolean debug, Timeouts timeouts) {
     }
 
     private final Config config;
@@ -162,7 +191,7 @@ public class ShimManager implements PlatformRuntime {
             Path socket = shim.start(options == null ? null : Protos.any(options).toByteArray());
             entry.socket = socket;
             TtrpcClient client = TtrpcClient.connect(socket);
-            ShimTask task = new ShimTask(bundle, shim, client);
+            ShimTask task = new ShimTask(bundle, shim, client, config.timeouts().taskState());
             client.closed().thenRunAsync(() -> afterClose(task, entry), cleanups);
             java.nio.file.Files.writeString(bundle.path().resolve("shim-binary-path"), binary.toString());
             return task;
@@ -288,7 +317,7 @@ public class ShimManager implements PlatformRuntime {
             return;
         }
         try {
-            stopped.get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            stopped.get(config.timeouts().stop().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ContainerdException(ErrorCode.CANCELED, "task " + id + ": the previous shim is still stopping", e);
@@ -300,13 +329,13 @@ public class ShimManager implements PlatformRuntime {
 
     private void stopShim(ShimTask task, Entry entry) {
         try {
-            task.shutdown(SHUTDOWN_TIMEOUT);
+            task.shutdown(config.timeouts().shutdown());
         } catch (ContainerdException e) {
             LOG.log(System.Logger.Level.WARNING, "failed to shutdown shim task " + task.id() + ": " + e.getMessage());
         }
         task.client.close();
         try {
-            entry.cleaned.get(CLEANUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            entry.cleaned.get(config.timeouts().cleanup().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -385,7 +414,7 @@ public class ShimManager implements PlatformRuntime {
 
     /**
      * Finds the bundles left by a previous run (shims outlive the daemon) and reconnects to their
-     * shims, all in parallel, each bounded by {@link #LOAD_TIMEOUT}; a shim that does not answer is
+     * shims, all in parallel, each bounded by the load timeout; a shim that does not answer is
      * cleaned up with its delete command and its task's exit published. Tasks show up as they load;
      * nothing waits for this.
      */
@@ -442,8 +471,8 @@ public class ShimManager implements PlatformRuntime {
         try {
             entry.socket = ShimBinary.socketOf(java.nio.file.Files.readString(bundle.path().resolve("address")));
             client = TtrpcClient.connect(entry.socket);
-            ShimTask task = new ShimTask(bundle, binary, client);
-            task.connect(LOAD_TIMEOUT);
+            ShimTask task = new ShimTask(bundle, binary, client, config.timeouts().taskState());
+            task.connect(config.timeouts().load());
             entry.log = ShimLog.open(bundle, logSink);
             entry.task = task;
             client.closed().thenRunAsync(() -> afterClose(task, entry), cleanups);
@@ -489,7 +518,7 @@ public class ShimManager implements PlatformRuntime {
     public void close() {
         try {
             CompletableFuture.allOf(stopping.values().toArray(CompletableFuture[]::new))
-                    .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    .get(config.timeouts().stop().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

@@ -53,15 +53,15 @@ import java.util.Map;
  */
 final class ShimTask implements RuntimeTask {
     static final String SERVICE = "containerd.task.v2.Task";
-    /** The bound containerd puts on state queries for Get and List. */
-    static final Duration STATE_TIMEOUT = Duration.ofSeconds(2);
-
     final Bundle bundle;
     final ShimBinary binary;
     final TtrpcClient client;
     private final CallOptions options;
+    /** The bound on state queries for Get and List ({@code io.containerd.timeout.task.state}). */
+    private final Duration stateTimeout;
 
-    ShimTask(Bundle bundle, ShimBinary binary, TtrpcClient client) {
+    ShimTask(Bundle bundle, ShimBinary binary, TtrpcClient client, Duration stateTimeout) {
+        this.stateTimeout = stateTimeout;
         this.bundle = bundle;
         this.binary = binary;
         this.client = client;
@@ -112,7 +112,7 @@ final class ShimTask implements RuntimeTask {
 
     @Override
     public ProcessState state() {
-        return state("", STATE_TIMEOUT);
+        return state("", stateTimeout);
     }
 
     ProcessState state(String execId, Duration timeout) {

@@ -80,7 +80,7 @@ class ShimManagerTest {
         EventPublisher publisher = (n, topic, event) -> events.add(new Published(n, topic, event));
         manager = new ShimManager(new ShimManager.Config(tmp.resolve("root"), tmp.resolve("state"), tmp.resolve("runc"),
                 tmp.resolve("grpc.sock").toString(), tmp.resolve("grpc.sock.ttrpc").toString(), "/bin/true",
-                System.getenv("PATH"), false), publisher, mounter, new PrintStream(new ByteArrayOutputStream()));
+                System.getenv("PATH"), false, ShimManager.Timeouts.DEFAULTS), publisher, mounter, new PrintStream(new ByteArrayOutputStream()));
     }
 
     @AfterEach
@@ -216,7 +216,7 @@ class ShimManagerTest {
         manager.close(); // as the daemon stops: connections close, shims go on
         manager = new ShimManager(new ShimManager.Config(tmp.resolve("root"), tmp.resolve("state"), tmp.resolve("runc"),
                 tmp.resolve("grpc.sock").toString(), tmp.resolve("grpc.sock.ttrpc").toString(), "/bin/true",
-                System.getenv("PATH"), false), (n, topic, event) -> events.add(new Published(n, topic, event)), mounter,
+                System.getenv("PATH"), false, ShimManager.Timeouts.DEFAULTS), (n, topic, event) -> events.add(new Published(n, topic, event)), mounter,
                 new PrintStream(new ByteArrayOutputStream()));
         return manager;
     }
