@@ -154,6 +154,32 @@ public class DaemonLifecycleIT {
         assertFalse("socket removed", Files.exists(d.socket));
     }
 
+    /** containerd's {@code [cgroup] path}: the daemon moves itself into that cgroup of every v1 hierarchy. */
+    @Test
+    public void cgroupPathTakesTheDaemonIntoThatCgroup() throws Exception {
+        String path = "/jcd-itest-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        List<Path> made = new java.util.ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("/sys/fs/cgroup"))) {
+            s.filter(h -> !h.getFileName().toString().equals("unified"))
+                    .map(h -> h.resolve(path.substring(1))).forEach(made::add);
+        }
+        try (Daemon d = Daemon.create("[cgroup]\n  path = \"" + path + "\"").start()) {
+            List<String> cgroups = Files.readAllLines(Path.of("/proc/" + d.process().pid() + "/cgroup"));
+            for (String controller : List.of("memory", "pids", "cpu", "cpuset", "name=systemd")) {
+                assertTrue(cgroups.toString(), cgroups.stream().anyMatch(l -> l.matches("\\d+:([\\w,]*,)?"
+                        + java.util.regex.Pattern.quote(controller) + "(,[\\w,]*)?:" + path)));
+            }
+            assertEquals(0, d.ctr("version").rc());
+        } finally {
+            for (Path dir : made) {
+                Files.deleteIfExists(dir); // rmdir of a cgroup the daemon, now gone, left
+            }
+        }
+        for (Path dir : made) {
+            assertFalse(dir.toString(), Files.exists(dir));
+        }
+    }
+
     /** containerd's {@code oom_score}: the daemon's own OOM score adjustment. */
     @Test
     public void oomScoreIsTheDaemonsOomScoreAdjustment() throws Exception {

@@ -31,6 +31,7 @@ import java.util.Map;
  * @param disabledPlugins  plugin URIs not to load ({@code disabled_plugins})
  * @param requiredPlugins  plugin URIs without which the daemon does not serve ({@code required_plugins})
  * @param oomScore         the daemon's {@code oom_score_adj}, 0 to leave it ({@code oom_score})
+ * @param cgroupPath       the cgroup the daemon moves itself into, or null ({@code [cgroup] path})
  * @param timeouts         {@code [timeouts]}: Go durations by containerd key ({@code io.containerd.timeout.shim.load}, …)
  * @param features         feature names to install ({@code features}, jcontainerd's own key)
  * @param logLevel         {@code [debug] level}, overridden by {@code --log-level}
@@ -38,7 +39,7 @@ import java.util.Map;
  */
 record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int grpcGid, int maxRecvMessageSize,
         String ttrpcAddress, int ttrpcUid, int ttrpcGid, List<String> disabledPlugins, List<String> requiredPlugins,
-        int oomScore, Map<String, String> timeouts, List<String> features, String logLevel,
+        int oomScore, String cgroupPath, Map<String, String> timeouts, List<String> features, String logLevel,
         Map<String, ObjectNode> plugins) {
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/jcontainerd/config.toml");
@@ -102,7 +103,7 @@ record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int 
                 ttrpcDefault ? grpcAddress + ".ttrpc" : absolute(ttrpcAddress, "ttrpc address").toString(),
                 (ttrpcDefault ? grpc : ttrpc).path("uid").asInt(-1), (ttrpcDefault ? grpc : ttrpc).path("gid").asInt(-1),
                 strings(toml.path("disabled_plugins")), strings(toml.path("required_plugins")),
-                toml.path("oom_score").asInt(0), timeouts(toml.path("timeouts")),
+                toml.path("oom_score").asInt(0), text(toml.path("cgroup"), "path"), timeouts(toml.path("timeouts")),
                 features.isEmpty() ? List.of("core", "hotdeploy") : features,
                 level, plugins);
     }

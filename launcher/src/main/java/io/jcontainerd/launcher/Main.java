@@ -65,6 +65,14 @@ public final class Main {
         if (config.oomScore() != 0) {
             setOomScore(config.oomScore());
         }
+        if (config.cgroupPath() != null) {
+            try {
+                DaemonCgroup.join(config.cgroupPath(), ProcessHandle.current().pid());
+            } catch (IOException | RuntimeException e) {
+                Logging.early(System.err, "fatal", "jcontainerd: cgroup " + config.cgroupPath() + ": " + e.getMessage());
+                return 1;
+            }
+        }
 
         SocketLock lock;
         try {
