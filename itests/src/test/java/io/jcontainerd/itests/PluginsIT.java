@@ -78,6 +78,7 @@ public class PluginsIT {
                 "io.containerd.service.v1 snapshots-service",
                 "io.containerd.grpc.v1 snapshots",
                 "io.containerd.differ.v1 walking",
+                "io.containerd.service.v1 diff-service",
                 "io.containerd.grpc.v1 diff",
                 "io.containerd.runtime.v2 task",
                 "io.containerd.service.v1 tasks-service",

@@ -21,7 +21,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The {@code io.containerd.grpc.v1.diff} plugin: {@code containerd.services.diff.v1.Diff} over the
- * differ {@code walking} (containerd's default differ order).
+ * diff service, which tries the configured differs in order.
  */
 @Component(name = "io.containerd.grpc.v1.diff", enabled = false, immediate = true, service = BindableService.class)
 @Plugin(type = PluginType.GRPC, id = "diff")
@@ -29,8 +29,8 @@ public class DiffGrpcPlugin extends DiffGrpc.DiffImplBase {
     private final Differ differ;
 
     @Activate
-    public DiffGrpcPlugin(@Reference(name = "differ", target = "(&(plugin.type=" + PluginType.DIFFER
-            + ")(plugin.id=walking))") Differ differ) {
+    public DiffGrpcPlugin(@Reference(name = "service", target = "(&(plugin.type=" + PluginType.SERVICE
+            + ")(plugin.id=diff-service))") Differ differ) {
         this.differ = differ;
     }
 
