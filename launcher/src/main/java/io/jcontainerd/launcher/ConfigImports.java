@@ -41,7 +41,7 @@ final class ConfigImports {
     }
 
     static JsonNode load(Path main, Reader reader) throws IOException {
-        Deque<Path> pending = new ArrayDeque<>(List.of(main));
+        Deque<Path> pending = new ArrayDeque<>(List.of(main.toAbsolutePath().normalize()));
         Set<Path> loaded = new HashSet<>();
         ObjectNode merged = null;
         while (!pending.isEmpty()) {
@@ -72,7 +72,7 @@ final class ConfigImports {
         for (JsonNode entry : imports) {
             String s = entry.asText();
             if (s.contains("*")) {
-                out.addAll(glob(s));
+                glob(s).forEach(p -> out.add(p.toAbsolutePath().normalize()));
             } else {
                 Path p = Path.of(s).normalize();
                 out.add(p.isAbsolute() ? p : parent.toAbsolutePath().getParent().resolve(p).normalize());

@@ -62,7 +62,8 @@ class ConfigImportsTest {
         assertEquals(Path.of("/var/lib/a"), c.root(), "an empty value does not replace a set one");
         assertEquals("/run/b/b.sock", c.grpcAddress());
         assertEquals(5, c.grpcUid(), "tables merge key by key");
-        assertEquals(List.of("io.containerd.grpc.v1.version", "io.containerd.grpc.v1.healthcheck"), c.disabledPlugins());
+        assertEquals(List.of("io.containerd.grpc.v1.version", "io.containerd.grpc.v1.healthcheck"), c.disabledPlugins(),
+                "lists append, and the main file imported again is not read twice");
         assertEquals(List.of("io.containerd.grpc.v1.tasks"), c.requiredPlugins());
         assertEquals(-10, c.oomScore(), "30-other.toml does not match 2*.toml");
         assertEquals(java.util.Map.of("io.containerd.timeout.shim.load", "9s"), c.timeouts());
