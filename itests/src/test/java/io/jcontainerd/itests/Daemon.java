@@ -97,6 +97,17 @@ final class Daemon implements AutoCloseable {
         return Processes.ctr(socket, args);
     }
 
+    /** Kills and deletes every task of {@code namespace}, then removes its containers, so that no shim outlives a test. */
+    void removeTasksAndContainers(String namespace) throws IOException, InterruptedException {
+        for (String id : ctr("-n", namespace, "tasks", "ls", "-q").out().lines().toList()) {
+            ctr("-n", namespace, "tasks", "kill", "-s", "9", id);
+            ctr("-n", namespace, "tasks", "delete", "-f", id);
+        }
+        for (String id : ctr("-n", namespace, "containers", "ls", "-q").out().lines().toList()) {
+            ctr("-n", namespace, "containers", "rm", id);
+        }
+    }
+
     String logText() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";

@@ -47,13 +47,7 @@ public class RestartMonitorIT {
             for (String id : ctr("containers", "ls", "-q").out().lines().toList()) {
                 ctr("containers", "label", id, "containerd.io/restart.status=");
             }
-            for (String id : ctr("tasks", "ls", "-q").out().lines().toList()) {
-                ctr("tasks", "kill", "-s", "9", id);
-                ctr("tasks", "delete", "-f", id);
-            }
-            for (String id : ctr("containers", "ls", "-q").out().lines().toList()) {
-                ctr("containers", "rm", id);
-            }
+            ours.removeTasksAndContainers(NS);
             ours.close();
         }
         Processes.removeEmptyAdded(FIFOS, fifosBefore);

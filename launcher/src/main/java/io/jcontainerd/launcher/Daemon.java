@@ -52,6 +52,8 @@ final class Daemon {
      * daemon cannot serve (a required plugin did not load) hands it the reason, and the daemon exits 1.
      */
     static final String FATAL = "jcontainerd.fatal";
+    /** The factory component of snapshotter proxies; each {@code [proxy_plugins.<name>]} is one configuration. */
+    static final String SNAPSHOTTER_PROXY = "io.jcontainerd.snapshotter.proxy";
 
     /**
      * Boots the framework and starts every feature's bundles; returns once all are started.
@@ -127,6 +129,20 @@ final class Daemon {
         }
         config.plugins().forEach((pid, props) -> merged.computeIfAbsent(pid,
                 k -> JsonNodeFactory.instance.objectNode()).setAll(props));
+        config.proxyPlugins().forEach((name, proxy) -> {
+            String uri = "io.containerd.snapshotter.v1." + name;
+            if (!proxy.type().equals("snapshot") && !proxy.type().equals("io.containerd.snapshotter.v1")) {
+                LOG.warning("proxy plugin " + name + " of type \"" + proxy.type() + "\" is not supported; only snapshot proxies are");
+            } else if (config.disabledPlugins().contains(uri)) {
+                LOG.info("plugin " + uri + " disabled by configuration");
+            } else {
+                // conflict.target: another snapshotter of the same name, which the proxy gives way to
+                merged.put(SNAPSHOTTER_PROXY + "~" + name, JsonNodeFactory.instance.objectNode()
+                        .put("plugin.id", name).put("address", proxy.address())
+                        .put("conflict.target", "(&(plugin.id=" + name + ")(!(component.name=" + SNAPSHOTTER_PROXY
+                                + ")))"));
+            }
+        });
         return merged.isEmpty() ? "{}" : Feature.JSON.writeValueAsString(merged);
     }
 

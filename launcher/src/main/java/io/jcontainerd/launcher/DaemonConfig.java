@@ -36,11 +36,16 @@ import java.util.Map;
  * @param features         feature names to install ({@code features}, jcontainerd's own key)
  * @param logLevel         {@code [debug] level}, overridden by {@code --log-level}
  * @param plugins          {@code [plugins."<uri>"]} tables, nested tables flattened to dotted keys
+ * @param proxyPlugins     {@code [proxy_plugins.<name>]}: each one's {@code type} and {@code address}
  */
 record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int grpcGid, int maxRecvMessageSize,
         String ttrpcAddress, int ttrpcUid, int ttrpcGid, List<String> disabledPlugins, List<String> requiredPlugins,
         int oomScore, String cgroupPath, Map<String, String> timeouts, List<String> features, String logLevel,
-        Map<String, ObjectNode> plugins) {
+        Map<String, ObjectNode> plugins, Map<String, ProxyPlugin> proxyPlugins) {
+
+    /** A plugin served by another process over gRPC ({@code type} {@code snapshot} or {@code content}). */
+    record ProxyPlugin(String type, String address) {
+    }
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/jcontainerd/config.toml");
     static final String DEFAULT_ROOT = "/var/lib/jcontainerd";
@@ -105,7 +110,14 @@ record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int 
                 strings(toml.path("disabled_plugins")), strings(toml.path("required_plugins")),
                 toml.path("oom_score").asInt(0), text(toml.path("cgroup"), "path"), timeouts(toml.path("timeouts")),
                 features.isEmpty() ? List.of("core", "hotdeploy") : features,
-                level, plugins);
+                level, plugins, proxyPlugins(toml.path("proxy_plugins")));
+    }
+
+    private static Map<String, ProxyPlugin> proxyPlugins(JsonNode table) {
+        Map<String, ProxyPlugin> out = new LinkedHashMap<>();
+        table.fields().forEachRemaining(e -> out.put(e.getKey(),
+                new ProxyPlugin(e.getValue().path("type").asText(""), e.getValue().path("address").asText(""))));
+        return out;
     }
 
     private static Map<String, String> timeouts(JsonNode table) {

@@ -22,7 +22,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * <p>It runs in its bundle's start, at a start level after Config Admin and before the plugins, so
  * every plugin activates with its configuration in place. The launcher passes them as the JSON
  * framework property {@value #PROPERTY}: an object of PIDs, each an object of properties whose values
- * are strings, numbers, booleans or arrays of those.
+ * are strings, numbers, booleans or arrays of those. A PID {@code <factory>~<name>} is the named
+ * configuration {@code name} of the factory component {@code factory}.
  */
 public class ConfigurationBridge implements BundleActivator {
     private static final System.Logger LOG = System.getLogger(ConfigurationBridge.class.getName());
@@ -61,7 +62,10 @@ public class ConfigurationBridge implements BundleActivator {
                 props.put(e.getKey(), v);
             }
         }
-        Configuration c = admin.getConfiguration(pid, "?");
+        int tilde = pid.indexOf('~');
+        // "<factory pid>~<name>": one named configuration of a factory component (a proxy plugin)
+        Configuration c = tilde > 0 ? admin.getFactoryConfiguration(pid.substring(0, tilde), pid.substring(tilde + 1), "?")
+                : admin.getConfiguration(pid, "?");
         c.update(props);
         LOG.log(System.Logger.Level.DEBUG, "configured {0} with {1}", pid, props);
     }

@@ -34,6 +34,24 @@ public final class Errdefs {
         return new ContainerdException(ErrorCode.NOT_IMPLEMENTED, String.format(format, args));
     }
 
+    /**
+     * The error a peer's status stands for, as containerd's {@code errdefs.FromGRPC} reads it: the class
+     * from the gRPC code, the message unchanged (a trailing {@code ": <class text>"} becomes the class
+     * suffix rather than being repeated).
+     */
+    public static ContainerdException fromGrpc(int grpcCode, String description, Throwable cause) {
+        ErrorCode ec = ErrorCode.ofGrpcCode(grpcCode);
+        String context = description == null ? "" : description;
+        if (ec != ErrorCode.UNKNOWN) {
+            if (context.equals(ec.text())) {
+                context = "";
+            } else if (context.endsWith(": " + ec.text())) {
+                context = context.substring(0, context.length() - ec.text().length() - 2);
+            }
+        }
+        return new ContainerdException(ec, context, cause);
+    }
+
     /** True if {@code t} is a {@link ContainerdException} of class {@code code}. */
     public static boolean is(Throwable t, ErrorCode code) {
         return t instanceof ContainerdException ce && ce.code() == code;

@@ -36,4 +36,13 @@ public interface Snapshotter {
     /** Frees what removed snapshots left behind (containerd's {@code Cleaner}). */
     default void cleanup() {
     }
+
+    /**
+     * This snapshotter for calls made on behalf of a request in {@code namespace}. Local snapshotters
+     * ignore it (the keys they get are already the metadata plugin's); a proxy to another process
+     * passes it on, as containerd's proxies send the request's namespace header.
+     */
+    default Snapshotter namespaced(String namespace) {
+        return this;
+    }
 }

@@ -5,5 +5,5 @@
  * each, which services use; {@link io.jcontainerd.snapshots.SnapshotIndex} is that view's records in a
  * metadata transaction.
  */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.jcontainerd.snapshots;

@@ -26,4 +26,16 @@ class ErrdefsTest {
         assertEquals(12, ErrorCode.NOT_IMPLEMENTED.grpcCode());
         assertEquals(ErrorCode.FAILED_PRECONDITION, ErrorCode.ofGrpcCode(9));
     }
+
+    @Test
+    void aPeersStatusReadsAsContainerdReadsIt() {
+        ContainerdException nf = Errdefs.fromGrpc(5, "snapshot k1 does not exist: not found", null);
+        assertEquals(ErrorCode.NOT_FOUND, nf.code());
+        assertEquals("snapshot k1 does not exist: not found", nf.getMessage());
+        assertEquals("snapshot k1 does not exist", nf.context());
+        assertEquals("namespace is required: failed precondition",
+                Errdefs.fromGrpc(9, "namespace is required: failed precondition", null).getMessage());
+        assertEquals("already exists", Errdefs.fromGrpc(6, "already exists", null).getMessage());
+        assertEquals("boom: not found", Errdefs.fromGrpc(2, "boom: not found", null).getMessage());
+    }
 }

@@ -1,7 +1,7 @@
 package io.jcontainerd.ttrpc;
 
 import io.jcontainerd.errdefs.ContainerdException;
-import io.jcontainerd.errdefs.ErrorCode;
+import io.jcontainerd.errdefs.Errdefs;
 
 /**
  * A call that ended with a status other than OK: the peer's {@code google.rpc.Status} (code and
@@ -53,17 +53,7 @@ public class TtrpcException extends RuntimeException {
      * suffix rather than being repeated).
      */
     public ContainerdException toContainerdException() {
-        ErrorCode ec = ErrorCode.ofGrpcCode(code);
-        if (ec == ErrorCode.UNKNOWN) {
-            return new ContainerdException(ErrorCode.UNKNOWN, description, this);
-        }
-        String context = description;
-        if (context.equals(ec.text())) {
-            context = "";
-        } else if (context.endsWith(": " + ec.text())) {
-            context = context.substring(0, context.length() - ec.text().length() - 2);
-        }
-        return new ContainerdException(ec, context, this);
+        return Errdefs.fromGrpc(code, description, this);
     }
 
     @Override

@@ -51,21 +51,33 @@ final class ComponentPlugins {
     static List<PluginInfo> plugins(List<Component> components) {
         List<PluginInfo> plugins = new ArrayList<>();
         for (Component c : components) {
-            PluginInfo p = plugin(c);
-            if (p != null) {
-                plugins.add(p);
-            }
+            plugins.addAll(pluginsOf(c));
         }
         return dependenciesFirst(plugins);
     }
 
-    static PluginInfo plugin(Component c) {
+    /**
+     * The plugin a component is; or, for a factory component whose configurations name the plugins
+     * (the snapshotter proxies: {@code plugin.id} in each configuration), one plugin per configuration.
+     */
+    static List<PluginInfo> pluginsOf(Component c) {
         ComponentDescriptionDTO d = c.description();
-        if (d.properties == null || !(d.properties.get(Plugin.TYPE) instanceof String type)
-                || !(d.properties.get(Plugin.ID) instanceof String id)) {
-            return null;
+        if (d.properties == null || !(d.properties.get(Plugin.TYPE) instanceof String type)) {
+            return List.of();
         }
-        ComponentConfigurationDTO conf = c.configurations().isEmpty() ? null : c.configurations().get(0);
+        if (d.properties.get(Plugin.ID) instanceof String id) {
+            return List.of(plugin(d, type, id, c.configurations().isEmpty() ? null : c.configurations().get(0)));
+        }
+        List<PluginInfo> out = new ArrayList<>();
+        for (ComponentConfigurationDTO conf : c.configurations()) {
+            if (conf.properties != null && conf.properties.get(Plugin.ID) instanceof String id) {
+                out.add(plugin(d, type, id, conf));
+            }
+        }
+        return out;
+    }
+
+    private static PluginInfo plugin(ComponentDescriptionDTO d, String type, String id, ComponentConfigurationDTO conf) {
         List<String> platforms = strings(d.properties.get(Plugin.PLATFORMS)).stream()
                 .map(p -> p.equals(Plugin.HOST_PLATFORM) ? HOST : p).toList();
         return new PluginInfo(type, id, requires(d, conf), platforms,

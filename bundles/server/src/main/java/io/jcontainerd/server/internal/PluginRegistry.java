@@ -161,7 +161,12 @@ public class PluginRegistry {
         for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
             if (PluginReadiness.isPlugin(d) && scr.isComponentEnabled(d)) {
                 var configs = scr.getComponentConfigurationDTOs(d);
-                states.add(new PluginReadiness.State(d, configs.isEmpty() ? null : configs.iterator().next()));
+                if (configs.isEmpty()) {
+                    states.add(new PluginReadiness.State(d, null));
+                }
+                for (var conf : configs) { // a factory component (the snapshotter proxies) has one per plugin
+                    states.add(new PluginReadiness.State(d, conf));
+                }
             }
         }
         return new PluginReadiness(states, PluginRegistry::targetMatches);

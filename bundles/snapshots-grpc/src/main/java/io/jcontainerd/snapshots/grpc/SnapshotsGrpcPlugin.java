@@ -32,6 +32,7 @@ import io.jcontainerd.server.grpc.GrpcNamespace;
 import io.jcontainerd.snapshots.SnapshotInfo;
 import io.jcontainerd.snapshots.Snapshots;
 import io.jcontainerd.snapshots.Usage;
+import io.jcontainerd.snapshots.grpc.wire.SnapshotProtos;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -56,7 +57,7 @@ public class SnapshotsGrpcPlugin extends SnapshotsGrpc.SnapshotsImplBase {
     public void prepare(PrepareSnapshotRequest r, StreamObserver<PrepareSnapshotResponse> response) {
         var mounts = service.prepare(GrpcNamespace.required(), GrpcLease.current(), r.getSnapshotter(), r.getKey(),
                 r.getParent(), r.getLabelsMap());
-        response.onNext(PrepareSnapshotResponse.newBuilder().addAllMounts(Protos.mounts(mounts)).build());
+        response.onNext(PrepareSnapshotResponse.newBuilder().addAllMounts(SnapshotProtos.mounts(mounts)).build());
         response.onCompleted();
     }
 
@@ -64,14 +65,14 @@ public class SnapshotsGrpcPlugin extends SnapshotsGrpc.SnapshotsImplBase {
     public void view(ViewSnapshotRequest r, StreamObserver<ViewSnapshotResponse> response) {
         var mounts = service.view(GrpcNamespace.required(), GrpcLease.current(), r.getSnapshotter(), r.getKey(),
                 r.getParent(), r.getLabelsMap());
-        response.onNext(ViewSnapshotResponse.newBuilder().addAllMounts(Protos.mounts(mounts)).build());
+        response.onNext(ViewSnapshotResponse.newBuilder().addAllMounts(SnapshotProtos.mounts(mounts)).build());
         response.onCompleted();
     }
 
     @Override
     public void mounts(MountsRequest r, StreamObserver<MountsResponse> response) {
         var mounts = service.mounts(GrpcNamespace.required(), r.getSnapshotter(), r.getKey());
-        response.onNext(MountsResponse.newBuilder().addAllMounts(Protos.mounts(mounts)).build());
+        response.onNext(MountsResponse.newBuilder().addAllMounts(SnapshotProtos.mounts(mounts)).build());
         response.onCompleted();
     }
 
@@ -93,15 +94,15 @@ public class SnapshotsGrpcPlugin extends SnapshotsGrpc.SnapshotsImplBase {
     @Override
     public void stat(StatSnapshotRequest r, StreamObserver<StatSnapshotResponse> response) {
         SnapshotInfo info = service.stat(GrpcNamespace.required(), r.getSnapshotter(), r.getKey());
-        response.onNext(StatSnapshotResponse.newBuilder().setInfo(Protos.info(info)).build());
+        response.onNext(StatSnapshotResponse.newBuilder().setInfo(SnapshotProtos.info(info)).build());
         response.onCompleted();
     }
 
     @Override
     public void update(UpdateSnapshotRequest r, StreamObserver<UpdateSnapshotResponse> response) {
-        SnapshotInfo info = service.update(GrpcNamespace.required(), r.getSnapshotter(), Protos.info(r.getInfo()),
+        SnapshotInfo info = service.update(GrpcNamespace.required(), r.getSnapshotter(), SnapshotProtos.info(r.getInfo()),
                 r.getUpdateMask().getPathsList());
-        response.onNext(UpdateSnapshotResponse.newBuilder().setInfo(Protos.info(info)).build());
+        response.onNext(UpdateSnapshotResponse.newBuilder().setInfo(SnapshotProtos.info(info)).build());
         response.onCompleted();
     }
 
@@ -118,7 +119,7 @@ public class SnapshotsGrpcPlugin extends SnapshotsGrpc.SnapshotsImplBase {
         List<SnapshotInfo> all = service.list(namespace, r.getSnapshotter(), filter);
         ListSnapshotsResponse.Builder block = ListSnapshotsResponse.newBuilder();
         for (SnapshotInfo i : all) {
-            block.addInfo(Protos.info(i));
+            block.addInfo(SnapshotProtos.info(i));
             if (block.getInfoCount() >= LIST_BLOCK) {
                 response.onNext(block.build());
                 block = ListSnapshotsResponse.newBuilder();
