@@ -120,9 +120,21 @@ record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int 
         return out;
     }
 
-    private static Map<String, String> timeouts(JsonNode table) {
+    /** A Go duration as {@code time.ParseDuration} takes it: a sign, then numbers each with a unit. */
+    private static final java.util.regex.Pattern GO_DURATION =
+            java.util.regex.Pattern.compile("[-+]?(0|(\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+");
+
+    /** containerd refuses to start, with these words, on a timeout that is not a Go duration. */
+    private static Map<String, String> timeouts(JsonNode table) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
-        table.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        for (Iterator<Map.Entry<String, JsonNode>> it = table.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String value = e.getValue().asText();
+            if (!GO_DURATION.matcher(value).matches()) {
+                throw new IOException("unable to parse " + value + " into a time duration");
+            }
+            out.put(e.getKey(), value);
+        }
         return Map.copyOf(out);
     }
 

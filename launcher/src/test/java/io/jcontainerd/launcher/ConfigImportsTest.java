@@ -77,4 +77,12 @@ class ConfigImportsTest {
         IOException e = assertThrows(IOException.class, () -> load(main));
         assertTrue(e.getMessage().contains(dir.resolve("nope.toml").toString()), e.getMessage());
     }
+
+    @Test
+    void aTimeoutThatIsNotAGoDurationIsRefusedAsContainerdRefusesIt() throws IOException {
+        Path main = write("config.toml", "version = 2\n[timeouts]\n  \"io.containerd.timeout.shim.load\" = \"5\"\n");
+        assertEquals("unable to parse 5 into a time duration", assertThrows(IOException.class, () -> load(main)).getMessage());
+        Files.writeString(main, "version = 2\n[timeouts]\n  \"io.containerd.timeout.shim.load\" = \"1m30.5s\"\n");
+        assertEquals("1m30.5s", load(main).timeouts().get("io.containerd.timeout.shim.load"));
+    }
 }
