@@ -139,8 +139,8 @@ final class Daemon {
                 // conflict.target: another snapshotter of the same name, which the proxy gives way to
                 merged.put(SNAPSHOTTER_PROXY + "~" + name, JsonNodeFactory.instance.objectNode()
                         .put("plugin.id", name).put("address", proxy.address())
-                        .put("conflict.target", "(&(plugin.id=" + name + ")(!(component.name=" + SNAPSHOTTER_PROXY
-                                + ")))"));
+                        .put("conflict.target", "(&(plugin.id=" + ldapValue(name) + ")(!(component.name="
+                                + SNAPSHOTTER_PROXY + ")))"));
             }
         });
         return merged.isEmpty() ? "{}" : Feature.JSON.writeValueAsString(merged);
@@ -208,6 +208,22 @@ final class Daemon {
     /** Blocks until the framework stops. */
     void awaitStop() throws InterruptedException {
         framework.waitForStop(0);
+    }
+
+    /** {@code value} escaped for an LDAP filter (RFC 4515: {@code \ * ( )} and NUL). */
+    static String ldapValue(String value) {
+        StringBuilder b = new StringBuilder(value.length());
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '\\' -> b.append("\\5c");
+                case '*' -> b.append("\\2a");
+                case '(' -> b.append("\\28");
+                case ')' -> b.append("\\29");
+                case '\0' -> b.append("\\00");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** Felix takes a few non-string properties (its logger) through the string map it is given. */
