@@ -210,18 +210,14 @@ final class Daemon {
         framework.waitForStop(0);
     }
 
-    /** {@code value} escaped for an LDAP filter (RFC 4515: {@code \ * ( )} and NUL). */
+    /** {@code value} escaped for an OSGi filter: a backslash before each {@code \\ * ( )}. */
     static String ldapValue(String value) {
         StringBuilder b = new StringBuilder(value.length());
         for (char c : value.toCharArray()) {
-            switch (c) {
-                case '\\' -> b.append("\\5c");
-                case '*' -> b.append("\\2a");
-                case '(' -> b.append("\\28");
-                case ')' -> b.append("\\29");
-                case '\0' -> b.append("\\00");
-                default -> b.append(c);
+            if (c == '\\' || c == '*' || c == '(' || c == ')') {
+                b.append('\\');
             }
+            b.append(c);
         }
         return b.toString();
     }
