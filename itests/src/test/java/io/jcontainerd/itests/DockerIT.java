@@ -182,12 +182,7 @@ public class DockerIT {
         Processes.Result run = docker("run", "-d", "--name", name, "--restart", "on-failure:2", "--network", "none",
                 IMAGE, "sh", "-c", "sleep 0.2; exit 5");
         assertEquals(run.toString(), 0, run.rc());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!inspect(name, "{{.RestartCount}} {{.State.Status}}").equals("2 exited")) {
-            assertTrue("restarts: " + inspect(name, "{{.RestartCount}} {{.State.Status}}"),
-                    System.nanoTime() < deadline);
-            Thread.sleep(100);
-        }
+        awaitInspect(name, "{{.RestartCount}} {{.State.Status}}", "2 exited");
         assertEquals("5", inspect(name, "{{.State.ExitCode}}"));
         assertEquals(0, docker("rm", name).rc());
         assertEquals(List.of("", ""), mobyRecords());
@@ -203,7 +198,7 @@ public class DockerIT {
         Processes.Result run = docker("run", "-d", "--name", name, "-m", "8m", "--memory-swap", "8m", "--network", "none",
                 IMAGE, "sh", "-c", "x=a; while true; do x=$x$x; done");
         assertEquals(run.toString(), 0, run.rc());
-        awaitStatus(name, "exited");
+        awaitInspect(name, "{{.State.Status}}", "exited");
         assertEquals("137 true", inspect(name, "{{.State.ExitCode}} {{.State.OOMKilled}}"));
         assertEquals(0, docker("rm", name).rc());
         assertEquals(List.of("", ""), mobyRecords());
@@ -255,10 +250,11 @@ public class DockerIT {
         assertEquals(List.of("", ""), mobyRecords());
     }
 
-    private static void awaitStatus(String name, String status) throws Exception {
+    /** Waits up to 30 s for {@code docker inspect -f format} to print {@code expected}. */
+    private static void awaitInspect(String name, String format, String expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!inspect(name, "{{.State.Status}}").equals(status)) {
-            assertTrue(name + ": " + inspect(name, "{{.State.Status}}"), System.nanoTime() < deadline);
+        while (!inspect(name, format).equals(expected)) {
+            assertTrue(name + " " + format + ": " + inspect(name, format), System.nanoTime() < deadline);
             Thread.sleep(100);
         }
     }

@@ -112,10 +112,7 @@ public class ProxySnapshotterIT {
         Processes.Result ls = ours.ctr("plugins", "ls");
         assertTrue(ls.out(), ls.out().lines().anyMatch(l -> l.matches("io.containerd.snapshotter.v1\\s+remote\\s+-\\s+ok\\s*")));
 
-        Path tar = ours.dir.resolve("busybox.tar");
-        try (TestImages.Image img = TestImages.busybox(IMAGE)) {
-            img.writeOciArchive(tar);
-        }
+        Path tar = TestImages.writeBusybox(IMAGE, ours.dir.resolve("busybox.tar"));
         Processes.Result imported = ctr("images", "import", "--snapshotter", "remote", tar.toString());
         assertEquals(imported.toString(), 0, imported.rc());
         Processes.Result run = ctr("run", "--rm", "--snapshotter", "remote", IMAGE, "p1", "sh", "-c", "echo hello; ls /bin/busybox");

@@ -44,10 +44,7 @@ public class RunIT {
         refNs = ns + "-ref";
         ours = Daemon.create("").start();
         reference = Containerd.start();
-        Path tar = ours.dir.resolve("busybox.tar");
-        try (TestImages.Image img = TestImages.busybox(IMAGE)) {
-            img.writeOciArchive(tar);
-        }
+        Path tar = TestImages.writeBusybox(IMAGE, ours.dir.resolve("busybox.tar"));
         for (Path socket : List.of(ours.socket, reference.socket)) {
             Processes.Result r = ctr(socket, "images", "import", tar.toString());
             assertEquals(r.toString(), 0, r.rc());

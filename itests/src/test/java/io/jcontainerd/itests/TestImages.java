@@ -79,6 +79,13 @@ public final class TestImages {
     }
 
     /** Layer 1 of {@link #busybox}: the binary, its applet links, passwd and group. */
+    /** Writes the plain busybox image {@code name} as an OCI archive at {@code tar}; answers {@code tar}. */
+    static Path writeBusybox(String name, Path tar) throws IOException {
+        try (Image img = busybox(name)) {
+            return img.writeOciArchive(tar);
+        }
+    }
+
     static Layer busyboxLayer() throws IOException {
         if (!Files.isRegularFile(BUSYBOX)) {
             throw new IllegalStateException(BUSYBOX + " is missing: apt-get install busybox-static");

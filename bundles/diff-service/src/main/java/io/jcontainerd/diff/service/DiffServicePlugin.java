@@ -1,8 +1,6 @@
 package io.jcontainerd.diff.service;
 
 import io.jcontainerd.diff.Differ;
-import io.jcontainerd.images.Descriptor;
-import io.jcontainerd.mount.Mount;
 import io.jcontainerd.plugin.Plugin;
 import io.jcontainerd.plugin.PluginType;
 import java.util.HashMap;
@@ -24,7 +22,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(name = "io.containerd.service.v1.diff-service", enabled = false, immediate = true, service = Differ.class)
 @Plugin(type = PluginType.SERVICE, id = "diff-service")
 @Designate(ocd = DiffServicePlugin.Config.class)
-public class DiffServicePlugin implements Differ {
+public class DiffServicePlugin extends OrderedDiffers {
 
     @ObjectClassDefinition(name = "jcontainerd diff service", description = "io.containerd.service.v1.diff-service")
     public @interface Config {
@@ -32,28 +30,19 @@ public class DiffServicePlugin implements Differ {
         String[] default$() default {"walking"};
     }
 
-    private final OrderedDiffers differs;
-
     @Activate
     public DiffServicePlugin(
             @Reference(name = "differs", service = Differ.class, target = "(plugin.type=" + PluginType.DIFFER + ")",
                     cardinality = ReferenceCardinality.AT_LEAST_ONE) List<Map.Entry<Map<String, Object>, Differ>> differs,
             Config config) {
+        super(List.of(config.default$()), byName(differs));
+    }
+
+    private static Map<String, Differ> byName(List<Map.Entry<Map<String, Object>, Differ>> differs) {
         Map<String, Differ> byName = new HashMap<>();
         for (Map.Entry<Map<String, Object>, Differ> e : differs) {
             byName.put(String.valueOf(e.getKey().get(Plugin.ID)), e.getValue());
         }
-        this.differs = new OrderedDiffers(List.of(config.default$()), byName);
-    }
-
-    @Override
-    public Descriptor apply(String namespace, Descriptor layer, List<Mount> mounts, Map<String, byte[]> payloads) {
-        return differs.apply(namespace, layer, mounts, payloads);
-    }
-
-    @Override
-    public Descriptor compare(String namespace, String lease, List<Mount> lower, List<Mount> upper, String mediaType,
-            String ref, Map<String, String> labels) {
-        return differs.compare(namespace, lease, lower, upper, mediaType, ref, labels);
+        return byName;
     }
 }

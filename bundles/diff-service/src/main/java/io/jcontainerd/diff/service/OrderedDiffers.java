@@ -14,7 +14,7 @@ import java.util.Map;
  * containerd's diff service logic: the differs named in the configured order, each tried in turn until
  * one does not answer NotImplemented (a media type it does not handle).
  */
-final class OrderedDiffers implements Differ {
+class OrderedDiffers implements Differ {
     private final List<Differ> differs;
 
     /** The differs of {@code order}, picked from {@code byName}; a name with no differ is an error. */

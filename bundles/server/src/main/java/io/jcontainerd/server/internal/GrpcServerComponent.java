@@ -7,7 +7,6 @@ import io.jcontainerd.plugin.DaemonPaths;
 import java.io.IOException;
 import java.nio.file.Path;
 import io.jcontainerd.server.grpc.GrpcServiceProperties;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,9 +142,7 @@ public class GrpcServerComponent {
 
     /** Why the daemon must not serve for its {@code required_plugins}, or null. */
     private String requiredProblem() {
-        String value = context.getProperty(RequiredPlugins.PROPERTY);
-        List<String> required = value == null ? List.of() : Arrays.stream(value.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> required = PluginRegistry.parseList(context.getProperty(RequiredPlugins.PROPERTY));
         if (required.isEmpty()) {
             return null;
         }

@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
@@ -60,7 +59,7 @@ public class PluginRegistry {
     @Activate
     public PluginRegistry(@Reference ServiceComponentRuntime scr, BundleContext ctx) {
         this.scr = scr;
-        this.disabled = parseList(ctx.getProperty(DISABLED_PLUGINS));
+        this.disabled = Set.copyOf(parseList(ctx.getProperty(DISABLED_PLUGINS)));
         this.context = ctx;
         this.tracker = new BundleTracker<>(ctx, Bundle.ACTIVE, null) {
             @Override
@@ -206,10 +205,11 @@ public class PluginRegistry {
         return disabled.contains(uri);
     }
 
-    static Set<String> parseList(String value) {
+    /** A comma-separated framework property (plugin URIs), in its order. */
+    static List<String> parseList(String value) {
         if (value == null || value.isBlank()) {
-            return Set.of();
+            return List.of();
         }
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }

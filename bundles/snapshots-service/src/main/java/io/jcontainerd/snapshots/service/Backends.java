@@ -60,6 +60,11 @@ public final class Backends implements AutoCloseable {
         return sn;
     }
 
+    /** The snapshotter {@code name} for a call made on behalf of a request in {@code namespace}. */
+    Snapshotter get(String name, String namespace) {
+        return get(name).namespaced(namespace);
+    }
+
     List<String> names() {
         return new ArrayList<>(new TreeMap<>(byName).keySet());
     }

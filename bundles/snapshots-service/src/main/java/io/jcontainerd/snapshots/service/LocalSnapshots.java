@@ -53,7 +53,7 @@ public final class LocalSnapshots implements Snapshots {
 
     @Override
     public SnapshotInfo stat(String namespace, String snapshotter, String key) {
-        Snapshotter sn = backends.get(snapshotter).namespaced(namespace);
+        Snapshotter sn = backends.get(snapshotter, namespace);
         SnapshotIndex.Entry local = db.view(tx -> tx.snapshots().get(namespace, snapshotter, key));
         if (local == null) {
             throw Errdefs.notFound("snapshot %s does not exist", key);
@@ -63,7 +63,7 @@ public final class LocalSnapshots implements Snapshots {
 
     @Override
     public SnapshotInfo update(String namespace, String snapshotter, SnapshotInfo info, List<String> fieldPaths) {
-        Snapshotter sn = backends.get(snapshotter).namespaced(namespace);
+        Snapshotter sn = backends.get(snapshotter, namespace);
         if (info.name().isEmpty()) {
             throw new ContainerdException(ErrorCode.INVALID_ARGUMENT, "");
         }
@@ -99,13 +99,13 @@ public final class LocalSnapshots implements Snapshots {
 
     @Override
     public Usage usage(String namespace, String snapshotter, String key) {
-        Snapshotter sn = backends.get(snapshotter).namespaced(namespace);
+        Snapshotter sn = backends.get(snapshotter, namespace);
         return sn.usage(resolve(namespace, snapshotter, key));
     }
 
     @Override
     public List<Mount> mounts(String namespace, String snapshotter, String key) {
-        Snapshotter sn = backends.get(snapshotter).namespaced(namespace);
+        Snapshotter sn = backends.get(snapshotter, namespace);
         return sn.mounts(resolve(namespace, snapshotter, key));
     }
 
@@ -125,7 +125,7 @@ public final class LocalSnapshots implements Snapshots {
 
     private List<Mount> create(String namespace, String lease, String snapshotter, String key, String parent,
             Map<String, String> labels, boolean readonly) {
-        Snapshotter sn = backends.get(snapshotter).namespaced(namespace);
+        Snapshotter sn = backends.get(snapshotter, namespace);
         Map<String, String> base = labels == null ? Map.of() : labels;
         validate(base);
         String p = nz(parent);
@@ -186,7 +186,7 @@ public final class LocalSnapshots implements Snapshots {
     @Override
     public void commit(String namespace, String lease, String snapshotter, String name, String key,
             Map<String, String> labels) {
-        Snapshotter sn = backends.get(snapshotter).namespaced(namespace);
+        Snapshotter sn = backends.get(snapshotter, namespace);
         Map<String, String> base = labels == null ? Map.of() : labels;
         validate(base);
         backends.shared(snapshotter, () -> db.update(tx -> {
@@ -232,7 +232,7 @@ public final class LocalSnapshots implements Snapshots {
 
     @Override
     public List<SnapshotInfo> list(String namespace, String snapshotter, Filter filter) {
-        Snapshotter sn = backends.get(snapshotter).namespaced(namespace);
+        Snapshotter sn = backends.get(snapshotter, namespace);
         List<SnapshotIndex.Entry> entries = db.view(tx -> tx.snapshots().list(namespace, snapshotter));
         List<SnapshotInfo> out = new ArrayList<>();
         for (SnapshotIndex.Entry e : entries) {
