@@ -99,8 +99,9 @@ public class PluginRegistry {
 
     private void enablePlugins(Bundle bundle) {
         List<ComponentDescriptionDTO> descriptions = scr.getComponentDescriptionDTOs(bundle).stream().toList();
-        if (descriptions.isEmpty() && bundle.getHeaders().get("Service-Component") != null) {
-            // SCR has not read this bundle yet: look again shortly
+        if (descriptions.size() < declaredComponents(bundle.getHeaders().get("Service-Component"))) {
+            // SCR has not read all of this bundle's components yet (it lists them as it reads them,
+            // one by one): look again shortly
             if (awaitingScr.add(bundle)) {
                 retry(bundle, System.nanoTime(), 5);
             }
@@ -123,6 +124,23 @@ public class PluginRegistry {
                 }
             }
         }
+    }
+
+    /**
+     * How many components a {@code Service-Component} header declares: one per descriptor it names,
+     * as bnd writes them (at least one when it names them by pattern; none without the header).
+     */
+    static int declaredComponents(String header) {
+        if (header == null || header.isBlank()) {
+            return 0;
+        }
+        String[] entries = header.split(",");
+        for (String e : entries) {
+            if (e.contains("*")) {
+                return 1;
+            }
+        }
+        return entries.length;
     }
 
     /**
@@ -188,7 +206,8 @@ public class PluginRegistry {
                 awaitingScr.remove(bundle);
                 return;
             }
-            if (!scr.getComponentDescriptionDTOs(bundle).isEmpty()) {
+            if (scr.getComponentDescriptionDTOs(bundle).size()
+                    >= declaredComponents(bundle.getHeaders().get("Service-Component"))) {
                 awaitingScr.remove(bundle);
                 enablePlugins(bundle);
             } else if (System.nanoTime() - since > TimeUnit.SECONDS.toNanos(30)) {
