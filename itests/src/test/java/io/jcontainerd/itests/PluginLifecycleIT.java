@@ -129,7 +129,7 @@ public class PluginLifecycleIT {
             return false;
         }
         Map<String, PluginInfo> p = plugins();
-        return p.size() == 30 && p.values().stream().allMatch(i -> i.initError() == null);
+        return p.size() == 31 && p.values().stream().allMatch(i -> i.initError() == null);
     }
 
     @Test

@@ -83,11 +83,12 @@ public class PluginsIT {
                 "io.containerd.runtime.v2 task",
                 "io.containerd.service.v1 tasks-service",
                 "io.containerd.grpc.v1 tasks",
-                "io.containerd.internal.v1 restart")) {
+                "io.containerd.internal.v1 restart",
+                "io.containerd.monitor.v1 cgroups")) {
             String[] typeId = plugin.split(" ");
             assertTrue(plugin + " ok in\n" + ls.out(), rows.stream().anyMatch(r ->
                     r.matches(Pattern.quote(typeId[0]) + "\\s+" + Pattern.quote(typeId[1]) + "\\s+"
-                            + (typeId[0].matches("io.containerd.((snapshotter|differ).v1|runtime.v2)") ? "linux/\\w+" : "-") + "\\s+ok")));
+                            + (typeId[0].matches("io.containerd.((snapshotter|differ|monitor).v1|runtime.v2)") ? "linux/\\w+" : "-") + "\\s+ok")));
         }
         assertEquals("dependencies come first", "io.containerd.metadata.v1", rows.get(1).split("\\s+")[0]);
     }
@@ -98,6 +99,10 @@ public class PluginsIT {
         assertEquals(d.toString(), 0, d.rc());
         assertTrue(d.out(), d.out().matches("(?s)Type:\\s+io.containerd.service.v1\\nID:\\s+namespaces-service\\n"
                 + "Requires:\\s*\\n\\s+io.containerd.event.v1\\n\\s+io.containerd.metadata.v1\\n.*"));
+        // the tasks service lists the task monitor among its requirements, as containerd's does
+        Processes.Result tasks = ours.ctr("plugins", "ls", "-d", "id==tasks-service");
+        assertTrue(tasks.out(), tasks.out().matches("(?s).*Requires:\\s*\\n(\\s+io\\.containerd\\.[a-z0-9.]+\\n)*"
+                + "\\s+io\\.containerd\\.monitor\\.v1\\n.*"));
         Processes.Result grpc = ours.ctr("plugins", "ls", "-d", "type==io.containerd.grpc.v1,id==namespaces");
         assertTrue(grpc.out(), grpc.out().contains("Requires:") && grpc.out().contains("io.containerd.service.v1"));
     }

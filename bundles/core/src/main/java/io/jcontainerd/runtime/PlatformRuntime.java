@@ -1,6 +1,7 @@
 package io.jcontainerd.runtime;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A runtime plugin (containerd's {@code runtime.PlatformRuntime}): creates tasks and keeps the list of
@@ -21,4 +22,12 @@ public interface PlatformRuntime {
 
     /** Deletes task {@code id} and everything the runtime kept for it; answers how it ended. */
     Exit delete(String namespace, String id);
+
+    /**
+     * Completes once the tasks that outlived a previous daemon have been found again (or given up), so
+     * that {@link #tasks} lists them all; at once for a runtime that finds them before it is offered.
+     */
+    default CompletableFuture<Void> restored() {
+        return CompletableFuture.completedFuture(null);
+    }
 }

@@ -115,6 +115,8 @@ public class ShimManager implements PlatformRuntime {
      */
     private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    /** The reconnection to the shims of a previous daemon ({@link #loadExisting}). */
+    private volatile CompletableFuture<Void> restored = CompletableFuture.completedFuture(null);
 
     private static final class Entry {
         volatile ShimTask task;
@@ -434,7 +436,14 @@ public class ShimManager implements PlatformRuntime {
                 }
             }
         }
-        return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> all = CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new));
+        restored = all.handle((ok, failure) -> null);
+        return all;
+    }
+
+    @Override
+    public CompletableFuture<Void> restored() {
+        return restored;
     }
 
     private static List<Path> list(Path dir) {

@@ -15,6 +15,7 @@ import io.jcontainerd.runtime.ProcessInfo;
 import io.jcontainerd.runtime.ProcessState;
 import io.jcontainerd.runtime.RuntimeProcess;
 import io.jcontainerd.runtime.RuntimeTask;
+import io.jcontainerd.runtime.TaskMonitor;
 import io.jcontainerd.tasks.Metric;
 import io.jcontainerd.tasks.NewTask;
 import io.jcontainerd.tasks.TaskService;
@@ -34,10 +35,41 @@ public class LocalTasks implements TaskService {
 
     private final MetadataStore db;
     private final PlatformRuntime runtime;
+    private volatile TaskMonitor monitor = NO_MONITOR;
+
+    private static final TaskMonitor NO_MONITOR = new TaskMonitor() {
+        @Override
+        public void monitor(RuntimeTask task, Map<String, String> labels) {
+        }
+
+        @Override
+        public void stop(String namespace, String id) {
+        }
+    };
 
     public LocalTasks(MetadataStore db, PlatformRuntime runtime) {
         this.db = db;
         this.runtime = runtime;
+    }
+
+    /**
+     * Hands tasks to {@code m} from now on, and the tasks already running once the runtime has found
+     * again those of a previous daemon (without labels, as containerd hands over restored tasks).
+     */
+    protected void monitorWith(TaskMonitor m) {
+        monitor = m;
+        runtime.restored().thenRun(() -> {
+            if (monitor == m) {
+                runtime.tasks(null).forEach(t -> m.monitor(t, null));
+            }
+        });
+    }
+
+    /** Stops handing tasks to {@code m}. */
+    protected void monitorWithout(TaskMonitor m) {
+        if (monitor == m) {
+            monitor = NO_MONITOR;
+        }
     }
 
     private Container container(String namespace, String id) {
@@ -84,6 +116,7 @@ public class LocalTasks implements TaskService {
         }
         RuntimeTask t = runtime.create(namespace, r.containerId(), new CreateOpts(c.spec(), r.rootfs(), r.io(), "", rt,
                 c.runtime().options(), r.options()));
+        monitor.monitor(t, Map.of("runtime", c.runtime().name()));
         return t.pid();
     }
 
@@ -98,6 +131,7 @@ public class LocalTasks implements TaskService {
     public Exit delete(String namespace, String containerId) {
         container(namespace, containerId);
         taskOf(namespace, containerId);
+        monitor.stop(namespace, containerId);
         return runtime.delete(namespace, containerId);
     }
 

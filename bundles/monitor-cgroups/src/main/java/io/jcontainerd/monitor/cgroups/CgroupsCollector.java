@@ -1,0 +1,125 @@
+package io.jcontainerd.monitor.cgroups;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.containerd.cgroups.v1.Metrics;
+import io.jcontainerd.runtime.RuntimeTask;
+import io.jcontainerd.runtime.TaskMonitor;
+import io.jcontainerd.types.TypedValue;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The cgroups task monitor's logic: the tasks it was handed, and at each scrape their stats (asked of
+ * each task's shim, all at once) turned into containerd's {@code container_*} metrics. A task whose
+ * stats cannot be had, or are not cgroup v1 figures, is left out of that scrape, as containerd does.
+ */
+final class CgroupsCollector implements TaskMonitor, MultiCollector {
+    private static final System.Logger LOG = System.getLogger(CgroupsCollector.class.getName());
+    static final String V1_METRICS = "io.containerd.cgroups.v1.Metrics";
+
+    private record Entry(RuntimeTask task, Map<String, String> labels) {
+    }
+
+    private final Map<String, Entry> tasks = new ConcurrentHashMap<>();
+    private final Executor executor;
+    private final long timeoutMillis;
+
+    CgroupsCollector(Executor executor, long timeoutMillis) {
+        this.executor = executor;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    private static String key(String namespace, String id) {
+        return namespace + "/" + id;
+    }
+
+    @Override
+    public void monitor(RuntimeTask task, Map<String, String> labels) {
+        tasks.putIfAbsent(key(task.namespace(), task.id()), new Entry(task, labels == null ? Map.of() : Map.copyOf(labels)));
+    }
+
+    @Override
+    public void stop(String namespace, String id) {
+        tasks.remove(key(namespace, id));
+    }
+
+    /** How many tasks are watched (for tests). */
+    int size() {
+        return tasks.size();
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        List<Entry> entries = new ArrayList<>(tasks.values());
+        List<CompletableFuture<Metrics>> stats = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            stats.add(CompletableFuture.supplyAsync(() -> stats(e.task()), executor));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        Map<String, GaugeSnapshot.Builder> families = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Metrics m = await(entries.get(i).task(), stats.get(i), deadline);
+            if (m != null) {
+                RuntimeTask t = entries.get(i).task();
+                add(families, t.id(), t.namespace(), entries.get(i).labels(), m);
+            }
+        }
+        List<MetricSnapshot> out = new ArrayList<>(families.size());
+        families.values().forEach(b -> out.add(b.build()));
+        return new MetricSnapshots(out);
+    }
+
+    /** Adds one task's samples to the metric families. */
+    static void add(Map<String, GaugeSnapshot.Builder> families, String id, String namespace, Map<String, String> labels,
+            Metrics m) {
+        for (CgroupV1Metrics.Metric metric : CgroupV1Metrics.ALL) {
+            for (CgroupV1Metrics.Sample s : metric.samples().apply(m)) {
+                Labels.Builder l = Labels.builder().label("container_id", id).label("namespace", namespace);
+                labels.forEach(l::label);
+                for (int i = 0; i < metric.labels().size(); i++) {
+                    l.label(metric.labels().get(i), s.labels().get(i));
+                }
+                families.computeIfAbsent(metric.name(), n -> GaugeSnapshot.builder().name(n).help(metric.help()))
+                        .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(s.value()).labels(l.build()).build());
+            }
+        }
+    }
+
+    private static Metrics stats(RuntimeTask task) {
+        TypedValue v = task.stats();
+        if (v == null || !v.typeUrl().endsWith(V1_METRICS)) {
+            throw new IllegalStateException("not cgroup v1 figures: " + (v == null ? "none" : v.typeUrl()));
+        }
+        try {
+            return Metrics.parseFrom(v.value());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("unreadable stats: " + e.getMessage(), e);
+        }
+    }
+
+    private static Metrics await(RuntimeTask task, CompletableFuture<Metrics> f, long deadline) {
+        try {
+            return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            LOG.log(System.Logger.Level.ERROR, () -> "stat task " + task.id() + ": " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            LOG.log(System.Logger.Level.ERROR, () -> "stat task " + task.id() + ": no answer in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+}
