@@ -145,7 +145,8 @@ public class DaemonLifecycleIT {
         }
     }
 
-    private static void assertExitsWith(Daemon d, String reason) throws Exception {
+    /** Launches {@code d}, which must exit 1 with {@code reason} as its fatal message, never having served. */
+    static void assertExitsWith(Daemon d, String reason) throws Exception {
         Process p = d.launch();
         assertTrue("the daemon should exit", p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(d.logText(), 1, p.exitValue());

@@ -54,6 +54,8 @@ final class Daemon {
     static final String FATAL = "jcontainerd.fatal";
     /** The factory component of snapshotter proxies; each {@code [proxy_plugins.<name>]} is one configuration. */
     static final String SNAPSHOTTER_PROXY = "io.jcontainerd.snapshotter.proxy";
+    /** The metrics endpoint's configuration, written when {@code [metrics] address} is set. */
+    static final String METRICS = "io.jcontainerd.metrics";
 
     /**
      * Boots the framework and starts every feature's bundles; returns once all are started.
@@ -109,6 +111,7 @@ final class Daemon {
         p.put("jcontainerd.disabled_plugins", String.join(",", config.disabledPlugins()));
         p.put(REQUIRED_PLUGINS, String.join(",", config.requiredPlugins()));
         p.putAll(config.timeouts()); // [timeouts], under containerd's keys (io.containerd.timeout.…)
+        p.put("jcontainerd.metrics.grpc_histogram", String.valueOf(config.metrics().grpcHistogram()));
         p.put("jcontainerd.configurations", configurations(features));
         // hot deployment (the hotdeploy feature): bundles dropped into <home>/deploy
         p.put("felix.fileinstall.dir", home.resolve("deploy").toString());
@@ -129,6 +132,9 @@ final class Daemon {
         }
         config.plugins().forEach((pid, props) -> merged.computeIfAbsent(pid,
                 k -> JsonNodeFactory.instance.objectNode()).setAll(props));
+        if (!config.metrics().address().isEmpty()) {
+            merged.put(METRICS, JsonNodeFactory.instance.objectNode().put("address", config.metrics().address()));
+        }
         config.proxyPlugins().forEach((name, proxy) -> {
             String uri = "io.containerd.snapshotter.v1." + name;
             if (!proxy.type().equals("snapshot") && !proxy.type().equals("io.containerd.snapshotter.v1")) {

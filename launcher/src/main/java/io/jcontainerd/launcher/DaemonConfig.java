@@ -37,11 +37,17 @@ import java.util.Map;
  * @param logLevel         {@code [debug] level}, overridden by {@code --log-level}
  * @param plugins          {@code [plugins."<uri>"]} tables, nested tables flattened to dotted keys
  * @param proxyPlugins     {@code [proxy_plugins.<name>]}: each one's {@code type} and {@code address}
+ * @param metrics          {@code [metrics]}: the address of the Prometheus endpoint (empty for none) and
+ *                         whether the gRPC server also measures handling times
  */
 record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int grpcGid, int maxRecvMessageSize,
         String ttrpcAddress, int ttrpcUid, int ttrpcGid, List<String> disabledPlugins, List<String> requiredPlugins,
         int oomScore, String cgroupPath, Map<String, String> timeouts, List<String> features, String logLevel,
-        Map<String, ObjectNode> plugins, Map<String, ProxyPlugin> proxyPlugins) {
+        Map<String, ObjectNode> plugins, Map<String, ProxyPlugin> proxyPlugins, Metrics metrics) {
+
+    /** {@code [metrics]}: {@code address} ({@code host:port}, empty for no endpoint) and {@code grpc_histogram}. */
+    record Metrics(String address, boolean grpcHistogram) {
+    }
 
     /** A plugin served by another process over gRPC ({@code type} {@code snapshot} or {@code content}). */
     record ProxyPlugin(String type, String address) {
@@ -110,7 +116,9 @@ record DaemonConfig(Path root, Path state, String grpcAddress, int grpcUid, int 
                 strings(toml.path("disabled_plugins")), strings(toml.path("required_plugins")),
                 toml.path("oom_score").asInt(0), text(toml.path("cgroup"), "path"), timeouts(toml.path("timeouts")),
                 features.isEmpty() ? List.of("core", "hotdeploy") : features,
-                level, plugins, proxyPlugins(toml.path("proxy_plugins")));
+                level, plugins, proxyPlugins(toml.path("proxy_plugins")),
+                new Metrics(toml.path("metrics").path("address").asText(""),
+                        toml.path("metrics").path("grpc_histogram").asBoolean(false)));
     }
 
     private static Map<String, ProxyPlugin> proxyPlugins(JsonNode table) {

@@ -1,6 +1,7 @@
 package io.jcontainerd.server.internal;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
@@ -31,15 +32,17 @@ final class GrpcServer implements AutoCloseable {
 
     private final Settings settings;
     private final ServiceRegistry services;
+    private final ServerInterceptor metrics;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private ExecutorService executor;
     private Server server;
     private boolean bound;
 
-    GrpcServer(Settings settings, ServiceRegistry services) {
+    GrpcServer(Settings settings, ServiceRegistry services, ServerInterceptor metrics) {
         this.settings = settings;
         this.services = services;
+        this.metrics = metrics;
     }
 
     /**
@@ -73,6 +76,7 @@ final class GrpcServer implements AutoCloseable {
                 .maxInboundMetadataSize(1 << 20)
                 .intercept(CallInterceptors.ERRORS)
                 .intercept(CallInterceptors.NAMESPACE)
+                .intercept(metrics) // outermost: sees the status the others settle on
                 .build();
     }
 

@@ -7,6 +7,7 @@ import io.jcontainerd.plugin.DaemonPaths;
 import java.io.IOException;
 import java.nio.file.Path;
 import io.jcontainerd.server.grpc.GrpcServiceProperties;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Constants;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
@@ -45,11 +47,15 @@ public class GrpcServerComponent {
     static final String MAX_RECV = "jcontainerd.grpc.max_recv_message_size";
     /** Service property of the launcher's {@code Consumer<String>} that ends the daemon for a reason. */
     static final String FATAL = "jcontainerd.fatal";
+    /** Framework property: {@code [metrics] grpc_histogram}, the gRPC handling-time histogram. */
+    static final String GRPC_HISTOGRAM = "jcontainerd.metrics.grpc_histogram";
 
     /** How long the socket waits for plugins still activating at start-up. */
     private static final long LOAD_TIMEOUT_MS = 30_000;
 
     private final ServiceRegistry registry = new ServiceRegistry();
+    private final GrpcMetrics metrics = new GrpcMetrics();
+    private ServiceRegistration<MultiCollector> metricsRegistration;
     private final Map<BindableService, ServerServiceDefinition> bound = new ConcurrentHashMap<>();
     private BundleContext context;
     private FrameworkListener startedListener;
@@ -62,6 +68,7 @@ public class GrpcServerComponent {
         ServerServiceDefinition def = service.bindService();
         bound.put(service, def);
         registry.add(def, nonBlocking(properties.get(GrpcServiceProperties.NONBLOCKING_METHODS)));
+        metrics.register(def);
         LOG.log(System.Logger.Level.DEBUG, "serving {0}", def.getServiceDescriptor().getName());
     }
 
@@ -89,7 +96,11 @@ public class GrpcServerComponent {
     @Activate
     synchronized void activate(BundleContext ctx) {
         this.context = ctx;
-        this.server = new GrpcServer(settings(ctx), registry);
+        this.server = new GrpcServer(settings(ctx), registry, metrics);
+        if (Boolean.parseBoolean(ctx.getProperty(GRPC_HISTOGRAM))) {
+            metrics.enableHistogram();
+        }
+        metricsRegistration = ctx.registerService(MultiCollector.class, metrics, null);
         CountDownLatch frameworkStarted = new CountDownLatch(1);
         startedListener = event -> {
             if (event.getType() == FrameworkEvent.STARTED) {
@@ -129,7 +140,8 @@ public class GrpcServerComponent {
                 return;
             }
             synchronized (this) {
-                if (server == s) {
+                // a bundle may have ended the daemon meanwhile (the launcher is stopping the framework)
+                if (server == s && context.getBundle(0).getState() != Bundle.STOPPING) {
                     s.start();
                 }
             }
@@ -191,6 +203,11 @@ public class GrpcServerComponent {
         t.interrupt();
         t.join(5_000);
         s.close();
+        try {
+            metricsRegistration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping: the framework took it back
+        }
     }
 
     static GrpcServer.Settings settings(BundleContext ctx) {
