@@ -5,6 +5,7 @@ import io.containerd.cgroups.v1.HugetlbStat;
 import io.containerd.cgroups.v1.MemoryEntry;
 import io.containerd.cgroups.v1.MemoryStat;
 import io.containerd.cgroups.v1.Metrics;
+import io.jcontainerd.monitor.cgroups.Metric.Sample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -20,21 +21,10 @@ final class CgroupV1Metrics {
     private CgroupV1Metrics() {
     }
 
-    /** One sample: its value and the values of its metric's own labels. */
-    record Sample(double value, List<String> labels) {
-        static List<Sample> one(long value) {
-            return List.of(new Sample(unsigned(value), List.of()));
-        }
-    }
+    static final List<Metric<Metrics>> ALL = all();
 
-    /** One metric: its full name, help text, own label names, and its samples from a task's stats. */
-    record Metric(String name, String help, List<String> labels, Function<Metrics, List<Sample>> samples) {
-    }
-
-    static final List<Metric> ALL = all();
-
-    private static List<Metric> all() {
-        List<Metric> m = new ArrayList<>();
+    private static List<Metric<Metrics>> all() {
+        List<Metric<Metrics>> m = new ArrayList<>();
         // pids
         m.add(scalar("pids", "limit", "The limit to the number of pids allowed", s -> s.hasPids(), s -> s.getPids().getLimit()));
         m.add(scalar("pids", "current", "The current number of pids", s -> s.hasPids(), s -> s.getPids().getCurrent()));
@@ -42,14 +32,14 @@ final class CgroupV1Metrics {
         m.add(scalar("cpu_total", "nanoseconds", "The total cpu time", Metrics::hasCpu, s -> s.getCpu().getUsage().getTotal()));
         m.add(scalar("cpu_kernel", "nanoseconds", "The total kernel cpu time", Metrics::hasCpu, s -> s.getCpu().getUsage().getKernel()));
         m.add(scalar("cpu_user", "nanoseconds", "The total user cpu time", Metrics::hasCpu, s -> s.getCpu().getUsage().getUser()));
-        m.add(new Metric("container_per_cpu_nanoseconds", "The total cpu time per cpu", List.of("cpu"), s -> {
+        m.add(new Metric<>("container_per_cpu_nanoseconds", "The total cpu time per cpu", List.of("cpu"), s -> {
             if (!s.hasCpu()) {
                 return List.of();
             }
             List<Long> per = s.getCpu().getUsage().getPerCpuList();
             List<Sample> out = new ArrayList<>(per.size());
             for (int i = 0; i < per.size(); i++) {
-                out.add(new Sample(unsigned(per.get(i)), List.of(String.valueOf(i))));
+                out.add(new Sample(Metric.unsigned(per.get(i)), List.of(String.valueOf(i))));
             }
             return out;
         }));
@@ -111,18 +101,18 @@ final class CgroupV1Metrics {
         return List.copyOf(m);
     }
 
-    private static Metric scalar(String name, String unit, String help, java.util.function.Predicate<Metrics> present,
+    private static Metric<Metrics> scalar(String name, String unit, String help, java.util.function.Predicate<Metrics> present,
             ToLongFunction<Metrics> value) {
-        return new Metric("container_" + name + "_" + unit, help, List.of(),
+        return new Metric<>("container_" + name + "_" + unit, help, List.of(),
                 s -> present.test(s) ? Sample.one(value.applyAsLong(s)) : List.of());
     }
 
-    private static void memoryStat(List<Metric> m, String name, String help, ToLongFunction<MemoryStat> value) {
+    private static void memoryStat(List<Metric<Metrics>> m, String name, String help, ToLongFunction<MemoryStat> value) {
         m.add(scalar("memory_" + name, "bytes", help, Metrics::hasMemory, s -> value.applyAsLong(s.getMemory())));
     }
 
     /** {@code what} names the entry in the help texts ("The memory limit", "The swap limit", …). */
-    private static void memoryEntry(List<Metric> m, String name, String what, Function<MemoryStat, MemoryEntry> entry) {
+    private static void memoryEntry(List<Metric<Metrics>> m, String name, String what, Function<MemoryStat, MemoryEntry> entry) {
         String subject = what.equals("memory") ? "usage" : what;
         m.add(scalar("memory_" + name + "_failcnt", "total", "The " + subject + " failcnt", Metrics::hasMemory,
                 s -> entry.apply(s.getMemory()).getFailcnt()));
@@ -134,33 +124,29 @@ final class CgroupV1Metrics {
                 s -> entry.apply(s.getMemory()).getUsage()));
     }
 
-    private static void hugetlb(List<Metric> m, String name, String unit, String help, ToLongFunction<HugetlbStat> value) {
-        m.add(new Metric("container_hugetlb_" + name + "_" + unit, help, List.of("page"), s -> {
+    private static void hugetlb(List<Metric<Metrics>> m, String name, String unit, String help, ToLongFunction<HugetlbStat> value) {
+        m.add(new Metric<>("container_hugetlb_" + name + "_" + unit, help, List.of("page"), s -> {
             List<Sample> out = new ArrayList<>();
             for (HugetlbStat h : s.getHugetlbList()) {
-                out.add(new Sample(unsigned(value.applyAsLong(h)), List.of(h.getPagesize())));
+                out.add(new Sample(Metric.unsigned(value.applyAsLong(h)), List.of(h.getPagesize())));
             }
             return out;
         }));
     }
 
-    private static void blkio(List<Metric> m, String name, String unit, Function<Metrics, List<BlkIOEntry>> entries) {
+    private static void blkio(List<Metric<Metrics>> m, String name, String unit, Function<Metrics, List<BlkIOEntry>> entries) {
         String help = "The blkio " + name.replace('_', ' ');
-        m.add(new Metric("container_blkio_" + name + "_" + unit, help, List.of("op", "device", "major", "minor"), s -> {
+        m.add(new Metric<>("container_blkio_" + name + "_" + unit, help, List.of("op", "device", "major", "minor"), s -> {
             if (!s.hasBlkio()) {
                 return List.of();
             }
             List<Sample> out = new ArrayList<>();
             for (BlkIOEntry e : entries.apply(s)) {
-                out.add(new Sample(unsigned(e.getValue()), List.of(e.getOp(), e.getDevice(),
+                out.add(new Sample(Metric.unsigned(e.getValue()), List.of(e.getOp(), e.getDevice(),
                         Long.toUnsignedString(e.getMajor()), Long.toUnsignedString(e.getMinor()))));
             }
             return out;
         }));
     }
 
-    /** A uint64 carried in a long, as a double. */
-    static double unsigned(long v) {
-        return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
-    }
 }

@@ -1,7 +1,6 @@
 package io.jcontainerd.monitor.cgroups;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.containerd.cgroups.v1.Metrics;
 import io.jcontainerd.runtime.RuntimeTask;
 import io.jcontainerd.runtime.TaskMonitor;
 import io.jcontainerd.types.TypedValue;
@@ -23,12 +22,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The cgroups task monitor's logic: the tasks it was handed, and at each scrape their stats (asked of
- * each task's shim, all at once) turned into containerd's {@code container_*} metrics. A task whose
- * stats cannot be had, or are not cgroup v1 figures, is left out of that scrape, as containerd does.
+ * each task's shim, all at once) turned into containerd's {@code container_*} metrics, from cgroup v1 or
+ * v2 figures. A task whose stats cannot be had is left out of that scrape, as containerd does.
  */
 final class CgroupsCollector implements TaskMonitor, MultiCollector {
     private static final System.Logger LOG = System.getLogger(CgroupsCollector.class.getName());
     static final String V1_METRICS = "io.containerd.cgroups.v1.Metrics";
+    static final String V2_METRICS = "io.containerd.cgroups.v2.Metrics";
+
+    /** A task's stats, parsed, with the metrics they give. */
+    record Stats<M>(List<Metric<M>> metrics, M figures) {
+    }
 
     private record Entry(RuntimeTask task, Map<String, String> labels) {
     }
@@ -64,14 +68,14 @@ final class CgroupsCollector implements TaskMonitor, MultiCollector {
     @Override
     public MetricSnapshots collect() {
         List<Entry> entries = new ArrayList<>(tasks.values());
-        List<CompletableFuture<Metrics>> stats = new ArrayList<>(entries.size());
+        List<CompletableFuture<Stats<?>>> stats = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            stats.add(CompletableFuture.supplyAsync(() -> stats(e.task()), executor));
+            stats.add(CompletableFuture.supplyAsync(() -> stats(e.task().stats()), executor));
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         Map<String, GaugeSnapshot.Builder> families = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
-            Metrics m = await(entries.get(i).task(), stats.get(i), deadline);
+            Stats<?> m = await(entries.get(i).task(), stats.get(i), deadline);
             if (m != null) {
                 RuntimeTask t = entries.get(i).task();
                 add(families, t.id(), t.namespace(), entries.get(i).labels(), m);
@@ -83,10 +87,10 @@ final class CgroupsCollector implements TaskMonitor, MultiCollector {
     }
 
     /** Adds one task's samples to the metric families. */
-    static void add(Map<String, GaugeSnapshot.Builder> families, String id, String namespace, Map<String, String> labels,
-            Metrics m) {
-        for (CgroupV1Metrics.Metric metric : CgroupV1Metrics.ALL) {
-            for (CgroupV1Metrics.Sample s : metric.samples().apply(m)) {
+    static <M> void add(Map<String, GaugeSnapshot.Builder> families, String id, String namespace, Map<String, String> labels,
+            Stats<M> stats) {
+        for (Metric<M> metric : stats.metrics()) {
+            for (Metric.Sample s : metric.samples().apply(stats.figures())) {
                 Labels.Builder l = Labels.builder().label("container_id", id).label("namespace", namespace);
                 labels.forEach(l::label);
                 for (int i = 0; i < metric.labels().size(); i++) {
@@ -98,19 +102,22 @@ final class CgroupsCollector implements TaskMonitor, MultiCollector {
         }
     }
 
-    private static Metrics stats(RuntimeTask task) {
-        TypedValue v = task.stats();
-        if (v == null || !v.typeUrl().endsWith(V1_METRICS)) {
-            throw new IllegalStateException("not cgroup v1 figures: " + (v == null ? "none" : v.typeUrl()));
-        }
+    /** The task's stats, as cgroup v1 or v2 figures (containerd's monitor reads the kind its host has). */
+    static Stats<?> stats(TypedValue v) {
         try {
-            return Metrics.parseFrom(v.value());
+            if (v != null && v.typeUrl().endsWith(V1_METRICS)) {
+                return new Stats<>(CgroupV1Metrics.ALL, io.containerd.cgroups.v1.Metrics.parseFrom(v.value()));
+            }
+            if (v != null && v.typeUrl().endsWith(V2_METRICS)) {
+                return new Stats<>(CgroupV2Metrics.ALL, io.containerd.cgroups.v2.Metrics.parseFrom(v.value()));
+            }
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("unreadable stats: " + e.getMessage(), e);
         }
+        throw new IllegalStateException("not cgroup figures: " + (v == null ? "none" : v.typeUrl()));
     }
 
-    private static Metrics await(RuntimeTask task, CompletableFuture<Metrics> f, long deadline) {
+    private static Stats<?> await(RuntimeTask task, CompletableFuture<Stats<?>> f, long deadline) {
         try {
             return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
