@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The cgroups task monitor's logic: the tasks it was handed, and at each scrape their stats (asked of
@@ -34,7 +35,34 @@ final class CgroupsCollector implements TaskMonitor, MultiCollector {
     record Stats<M>(List<Metric<M>> metrics, M figures) {
     }
 
-    private record Entry(RuntimeTask task, Map<String, String> labels) {
+    /**
+     * A watched task. {@code pending} is its last stats call: a shim that does not answer (stopped,
+     * hung) holds one thread, not one per scrape, and only the first scrape waits for it.
+     */
+    private record Entry(RuntimeTask task, Map<String, String> labels, AtomicReference<CompletableFuture<Stats<?>>> pending) {
+        Entry(RuntimeTask task, Map<String, String> labels) {
+            this(task, labels, new AtomicReference<>());
+        }
+
+        /** A new stats call, or null while the previous one is still unanswered. */
+        CompletableFuture<Stats<?>> stats(Executor executor) {
+            CompletableFuture<Stats<?>> last = pending.get();
+            if (last != null && !last.isDone()) {
+                return null;
+            }
+            CompletableFuture<Stats<?>> next = new CompletableFuture<>();
+            if (!pending.compareAndSet(last, next)) {
+                return null; // a concurrent scrape asked first
+            }
+            CompletableFuture.runAsync(() -> {
+                try {
+                    next.complete(CgroupsCollector.stats(task.stats()));
+                } catch (RuntimeException e) {
+                    next.completeExceptionally(e);
+                }
+            }, executor);
+            return next;
+        }
     }
 
     private final Map<String, Entry> tasks = new ConcurrentHashMap<>();
@@ -70,7 +98,7 @@ final class CgroupsCollector implements TaskMonitor, MultiCollector {
         List<Entry> entries = new ArrayList<>(tasks.values());
         List<CompletableFuture<Stats<?>>> stats = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            stats.add(CompletableFuture.supplyAsync(() -> stats(e.task().stats()), executor));
+            stats.add(e.stats(executor));
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         Map<String, GaugeSnapshot.Builder> families = new LinkedHashMap<>();
@@ -118,6 +146,10 @@ final class CgroupsCollector implements TaskMonitor, MultiCollector {
     }
 
     private static Stats<?> await(RuntimeTask task, CompletableFuture<Stats<?>> f, long deadline) {
+        if (f == null) {
+            LOG.log(System.Logger.Level.ERROR, () -> "stat task " + task.id() + ": still no answer to the last scrape's call");
+            return null;
+        }
         try {
             return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
