@@ -141,6 +141,7 @@ public class MetricsIT {
         assertTrue(text, text.contains("\ncontainerd_build_info_total{revision="));
         Matcher rss = Pattern.compile("(?m)^process_resident_memory_bytes (\\S+)$").matcher(text);
         assertTrue(text, rss.find() && Double.parseDouble(rss.group(1)) > 0);
+        assertTrue("the JVM's figures where containerd has its Go runtime's", text.contains("\njvm_threads_current "));
 
         Processes.Result plugins = Processes.ctr(ours.socket, "plugins", "ls");
         assertTrue(plugins.out(), Pattern.compile("(?m)^io\\.containerd\\.monitor\\.v1\\s+cgroups\\s+linux/amd64\\s+ok\\s*$")

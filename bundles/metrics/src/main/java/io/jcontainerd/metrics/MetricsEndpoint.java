@@ -1,6 +1,6 @@
 package io.jcontainerd.metrics;
 
-import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The daemon's metrics endpoint ({@code [metrics] address}): when config.toml gives an address, serves
- * the process metrics and every Prometheus {@link MultiCollector} offered as an OSGi service (the gRPC
+ * the process and JVM metrics and every Prometheus {@link MultiCollector} offered as an OSGi service (the gRPC
  * server's, the build's, the cgroups task monitor's), as bundles come and go. Not a containerd plugin (containerd's daemon serves its
  * metrics itself), so it is not in the plugin list. An address that cannot be listened on ends the
  * daemon before it serves, as it ends containerd.
@@ -54,7 +54,8 @@ public class MetricsEndpoint {
         if (address.isBlank()) {
             return;
         }
-        ProcessMetrics.builder().register(registry);
+        // the JVM's figures (jvm_*) stand where containerd's Go runtime ones (go_*) do; process_* are the same
+        JvmMetrics.builder().register(registry);
         registry.register(new AddressSpaceLimit(Path.of("/proc/self/limits")));
         try {
             http = MetricsHttp.serve(address.trim(), registry);
