@@ -97,7 +97,10 @@ if oci_image "$work/image" "$image" && c images import "$work/image.tar"; then
   c images ls
   fifos=$(ls /run/containerd/fifo 2>/dev/null)
   i=0
-  while [ $i -lt 20 ]; do
+  # 100 runs: daemon CPU per run, in blocks of 100 runs on a fresh daemon, went from 65-70, 50-55,
+  # 46-50, 40-44 ms (20 training runs) to 58, 29, 32, 32 ms; 300 gave 79-104, 30-40, 27-35, 27-35 ms
+  # (more C2 work in the first runs after a start). JCD_TRAIN_RUNS overrides it.
+  while [ $i -lt ${JCD_TRAIN_RUNS:-100} ]; do
     c run --rm "$image" "train-$i" true || break
     i=$((i + 1))
   done
