@@ -97,6 +97,21 @@ final class Daemon implements AutoCloseable {
         return Processes.ctr(socket, args);
     }
 
+    /**
+     * Writes the busybox image {@code image} into this daemon's directory and imports it into
+     * {@code namespace} with {@code ctr images import [importOptions] <tar>}; fails the test if ctr does.
+     */
+    void importBusybox(String namespace, String image, String... importOptions) throws Exception {
+        Path tar = TestImages.writeBusybox(image, dir.resolve("busybox.tar"));
+        List<String> args = new ArrayList<>(List.of("-n", namespace, "images", "import"));
+        args.addAll(List.of(importOptions));
+        args.add(tar.toString());
+        Processes.Result r = ctr(args.toArray(String[]::new));
+        if (r.rc() != 0) {
+            throw new AssertionError("import of " + image + " failed: " + r);
+        }
+    }
+
     /** Kills and deletes every task of {@code namespace}, then removes its containers, so that no shim outlives a test. */
     void removeTasksAndContainers(String namespace) throws IOException, InterruptedException {
         for (String id : ctr("-n", namespace, "tasks", "ls", "-q").out().lines().toList()) {

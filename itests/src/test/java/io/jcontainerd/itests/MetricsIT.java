@@ -64,9 +64,7 @@ public class MetricsIT {
         fifosBefore = Processes.entries(FIFOS);
         port = freePort();
         ours = Daemon.create("[metrics]\n  address = \"127.0.0.1:" + port + "\"\n  grpc_histogram = true").start();
-        Path tar = TestImages.writeBusybox(IMAGE, ours.dir.resolve("busybox.tar"));
-        Processes.Result r = ctr("images", "import", tar.toString());
-        assertEquals(r.toString(), 0, r.rc());
+        ours.importBusybox(NS, IMAGE);
     }
 
     @AfterClass
@@ -86,6 +84,10 @@ public class MetricsIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
+        return get(port, path);
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -191,12 +193,10 @@ public class MetricsIT {
         int other = freePort();
         try (Daemon d = Daemon.create("[metrics]\n  address = \"127.0.0.1:" + other + "\"\n"
                 + "[plugins.\"io.containerd.monitor.v1.cgroups\"]\n  no_prometheus = true").start()) {
-            Path tar = TestImages.writeBusybox(IMAGE, d.dir.resolve("busybox.tar"));
-            assertEquals(0, d.ctr("-n", NS, "images", "import", tar.toString()).rc());
+            d.importBusybox(NS, IMAGE);
             try {
                 assertEquals(0, d.ctr("-n", NS, "run", "-d", IMAGE, "m3", "sleep", "1000").rc());
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + other + "/v1/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = get(other, "/v1/metrics");
                 assertEquals(200, r.statusCode());
                 assertFalse(r.body(), r.body().contains("\ncontainer_"));
                 assertTrue(r.body(), r.body().contains("\ngrpc_server_started_total{"));

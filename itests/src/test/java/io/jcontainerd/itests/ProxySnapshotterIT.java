@@ -112,9 +112,7 @@ public class ProxySnapshotterIT {
         Processes.Result ls = ours.ctr("plugins", "ls");
         assertTrue(ls.out(), ls.out().lines().anyMatch(l -> l.matches("io.containerd.snapshotter.v1\\s+remote\\s+-\\s+ok\\s*")));
 
-        Path tar = TestImages.writeBusybox(IMAGE, ours.dir.resolve("busybox.tar"));
-        Processes.Result imported = ctr("images", "import", "--snapshotter", "remote", tar.toString());
-        assertEquals(imported.toString(), 0, imported.rc());
+        ours.importBusybox(NS, IMAGE, "--snapshotter", "remote");
         Processes.Result run = ctr("run", "--rm", "--snapshotter", "remote", IMAGE, "p1", "sh", "-c", "echo hello; ls /bin/busybox");
         assertEquals(run.toString(), 0, run.rc());
         assertEquals("hello\n/bin/busybox\n", run.out());

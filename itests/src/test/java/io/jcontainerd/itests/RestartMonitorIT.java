@@ -33,9 +33,7 @@ public class RestartMonitorIT {
     public static void start() throws Exception {
         fifosBefore = Processes.entries(FIFOS);
         ours = Daemon.create("[plugins.\"io.containerd.internal.v1.restart\"]\n  interval = \"1s\"").start();
-        Path tar = TestImages.writeBusybox(IMAGE, ours.dir.resolve("busybox.tar"));
-        Processes.Result r = ctr("images", "import", tar.toString());
-        assertEquals(r.toString(), 0, r.rc());
+        ours.importBusybox(NS, IMAGE);
     }
 
     @AfterClass

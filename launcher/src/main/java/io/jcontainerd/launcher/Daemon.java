@@ -49,7 +49,8 @@ final class Daemon {
     static final String REQUIRED_PLUGINS = "jcontainerd.required_plugins";
     /**
      * Service property of the {@code Consumer<String>} the launcher registers: a bundle that finds the
-     * daemon cannot serve (a required plugin did not load) hands it the reason, and the daemon exits 1.
+     * daemon cannot serve hands it the reason, and the daemon exits 1 (the bundles find it through
+     * core's {@code io.jcontainerd.plugin.DaemonFatal}, which names the same property).
      */
     static final String FATAL = "jcontainerd.fatal";
     /** The factory component of snapshotter proxies; each {@code [proxy_plugins.<name>]} is one configuration. */

@@ -1,3 +1,3 @@
-/** Plugin identity, types, directories, the skip convention and Go durations shared by all plugin components. */
-@org.osgi.annotation.versioning.Version("1.1.0")
+/** Plugin identity, types, directories, the skip convention, Go durations and the daemon's fatal end, shared by all plugin components. */
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.jcontainerd.plugin;

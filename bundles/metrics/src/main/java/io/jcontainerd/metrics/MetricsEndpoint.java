@@ -1,15 +1,13 @@
 package io.jcontainerd.metrics;
 
+import io.jcontainerd.plugin.DaemonFatal;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -32,8 +30,6 @@ public class MetricsEndpoint {
     private static final System.Logger LOG = System.getLogger(MetricsEndpoint.class.getName());
     /** Configuration: {@code [metrics] address} (the launcher writes this configuration only when set). */
     static final String ADDRESS = "address";
-    /** Service property of the launcher's {@code Consumer<String>} that ends the daemon for a reason. */
-    static final String FATAL = "jcontainerd.fatal";
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private MetricsHttp http;
@@ -61,7 +57,7 @@ public class MetricsEndpoint {
             http = MetricsHttp.serve(address.trim(), registry);
             LOG.log(System.Logger.Level.INFO, "serving metrics... address={0}", address.trim());
         } catch (IOException e) {
-            fatal(context, e.getMessage());
+            DaemonFatal.end(context, e.getMessage());
         }
     }
 
@@ -69,22 +65,6 @@ public class MetricsEndpoint {
     void deactivate() {
         if (http != null) {
             http.close();
-        }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void fatal(BundleContext context, String why) {
-        LOG.log(System.Logger.Level.ERROR, why);
-        try {
-            for (ServiceReference<Consumer> ref : context.getServiceReferences(Consumer.class, "(" + FATAL + "=true)")) {
-                Consumer<String> c = context.getService(ref);
-                if (c != null) {
-                    c.accept(why);
-                    return;
-                }
-            }
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

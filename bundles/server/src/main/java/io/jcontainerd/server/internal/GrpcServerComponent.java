@@ -3,6 +3,7 @@ package io.jcontainerd.server.internal;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.jcontainerd.introspection.IntrospectionService;
+import io.jcontainerd.plugin.DaemonFatal;
 import io.jcontainerd.plugin.DaemonPaths;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,12 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Consumer;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Constants;
@@ -45,8 +44,6 @@ public class GrpcServerComponent {
     static final String UID = "jcontainerd.grpc.uid";
     static final String GID = "jcontainerd.grpc.gid";
     static final String MAX_RECV = "jcontainerd.grpc.max_recv_message_size";
-    /** Service property of the launcher's {@code Consumer<String>} that ends the daemon for a reason. */
-    static final String FATAL = "jcontainerd.fatal";
     /** Framework property: {@code [metrics] grpc_histogram}, the gRPC handling-time histogram. */
     static final String GRPC_HISTOGRAM = "jcontainerd.metrics.grpc_histogram";
 
@@ -173,21 +170,7 @@ public class GrpcServerComponent {
     /** Hands the reason to whoever registered to hear it (the launcher, which exits 1); the socket stays shut. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void fatal(String reason) {
-        LOG.log(System.Logger.Level.ERROR, reason);
-        try {
-            for (ServiceReference<Consumer> ref : context.getServiceReferences(Consumer.class, "(" + FATAL + "=true)")) {
-                Consumer<String> listener = context.getService(ref);
-                if (listener != null) {
-                    try {
-                        listener.accept(reason);
-                    } finally {
-                        context.ungetService(ref);
-                    }
-                }
-            }
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        DaemonFatal.end(context, reason);
     }
 
     @Deactivate
