@@ -115,12 +115,12 @@ public final class RunBench {
     }
 
     /**
-     * Sequential times and parallel wall times (seconds), the daemon's CPU per sequential run and the
-     * machine's CPU per parallel run (milliseconds), of each daemon by its name; the sequential runs'
-     * phases (milliseconds, {@link RunPhases#NAMES}) when traced, else null.
+     * Sequential times and parallel wall times (seconds), the daemon's CPU per sequential run, and the
+     * machine's and the daemon's CPU per parallel run (milliseconds), of each daemon by its name; the
+     * sequential runs' phases (milliseconds, {@link RunPhases#NAMES}) when traced, else null.
      */
     private record Figures(Map<String, List<Double>> sequential, Map<String, List<Double>> wall,
-            Map<String, Double> daemonCpu, Map<String, List<Double>> machineCpu,
+            Map<String, Double> daemonCpu, Map<String, List<Double>> machineCpu, Map<String, List<Double>> parallelDaemonCpu,
             Map<String, List<Map<String, Double>>> phases) {
     }
 
@@ -159,6 +159,7 @@ public final class RunBench {
         }
         Map<String, List<Double>> wall = new LinkedHashMap<>();
         Map<String, List<Double>> machineCpu = new LinkedHashMap<>();
+        Map<String, List<Double>> parallelDaemonCpu = new LinkedHashMap<>();
         Thread.sleep(QUIET_MS); // the sequential runs' after-work is not counted in the first round
         for (int r = 0; r < rounds; r++) {
             for (int j = 0; j < sides.size(); j++) {
@@ -168,18 +169,21 @@ public final class RunBench {
                     ids.add(phase + "p" + r + "-" + i);
                 }
                 long busy0 = Daemons.machineBusyMillis();
+                long own0 = Daemons.cpuMillis(s.process().pid());
                 long t0 = System.nanoTime();
                 runTogether(ctr, s, ids, pool);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Thread.sleep(QUIET_MS); // this round's after-work, done before the next round starts
                 double cpuPerRun = (double) (Daemons.machineBusyMillis() - busy0) / parallel;
+                double ownPerRun = (double) (Daemons.cpuMillis(s.process().pid()) - own0) / parallel;
                 wall.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(seconds);
                 machineCpu.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(cpuPerRun);
-                System.out.printf("%s: parallel round %d %-16s %.3f s, machine CPU %.0f ms per run%n", phase, r + 1,
-                        s.kind().name(), seconds, cpuPerRun);
+                parallelDaemonCpu.computeIfAbsent(s.kind().name(), n -> new ArrayList<>()).add(ownPerRun);
+                System.out.printf("%s: parallel round %d %-16s %.3f s, CPU per run: machine %.0f ms, daemon %.0f ms%n",
+                        phase, r + 1, s.kind().name(), seconds, cpuPerRun, ownPerRun);
             }
         }
-        return new Figures(sequential, wall, daemonCpu, machineCpu, phases);
+        return new Figures(sequential, wall, daemonCpu, machineCpu, parallelDaemonCpu, phases);
     }
 
     /** {@code count} more runs on one daemon, {@value #SETTLE_AT_ONCE} at a time, as a daemon in use has had. */
@@ -211,8 +215,9 @@ public final class RunBench {
             System.out.printf("  %-16s sequential p50 %.1f ms, p95 %.1f ms (%d runs); %d parallel: %.3f s (median of %d)%n",
                     name, percentile(v, 50) * 1e3, percentile(v, 95) * 1e3, v.size(), parallel,
                     Daemons.median(f.wall().get(name)), rounds);
-            System.out.printf("  %-16s CPU per run: daemon %.0f ms (sequential runs), whole machine %.0f ms (parallel, median)%n",
-                    "", f.daemonCpu().get(name), Daemons.median(f.machineCpu().get(name)));
+            System.out.printf("  %-16s CPU per run: daemon %.0f ms (sequential runs); parallel (medians): whole machine %.0f ms,"
+                    + " daemon %.0f ms%n", "", f.daemonCpu().get(name), Daemons.median(f.machineCpu().get(name)),
+                    Daemons.median(f.parallelDaemonCpu().get(name)));
         }
         System.out.printf("  ratio ours/containerd: p50 %.2f, p95 %.2f, parallel wall %.2f%n",
                 percentile(f.sequential().get(ours), 50) / percentile(f.sequential().get(theirs), 50),
