@@ -42,7 +42,7 @@ final class MetricsHttp implements AutoCloseable {
         } catch (IOException e) {
             String why = e instanceof BindException && e.getMessage() != null
                     && e.getMessage().toLowerCase().contains("in use") ? "bind: address already in use" : String.valueOf(e.getMessage());
-            throw new IOException("failed to get listener for metrics endpoint: listen tcp " + address + ": " + why, e);
+            throw listenFailed(address, why, e);
         }
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "metrics-http");
@@ -90,8 +90,7 @@ final class MetricsHttp implements AutoCloseable {
     static InetSocketAddress parse(String address) throws IOException {
         int colon = address.lastIndexOf(':');
         if (colon < 0) {
-            throw new IOException("failed to get listener for metrics endpoint: listen tcp " + address
-                    + ": address " + address + ": missing port in address");
+            throw listenFailed(address, "address " + address + ": missing port in address", null);
         }
         String host = address.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -101,10 +100,14 @@ final class MetricsHttp implements AutoCloseable {
         try {
             port = Integer.parseInt(address.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IOException("failed to get listener for metrics endpoint: listen tcp " + address
-                    + ": invalid port " + address.substring(colon + 1), e);
+            throw listenFailed(address, "invalid port " + address.substring(colon + 1), e);
         }
         return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+    }
+
+    /** containerd's words for an address it cannot listen on. */
+    private static IOException listenFailed(String address, String why, Exception cause) {
+        return new IOException("failed to get listener for metrics endpoint: listen tcp " + address + ": " + why, cause);
     }
 
     /** The port listened on (for tests, when asked for port 0). */
