@@ -90,7 +90,63 @@ public class PluginsIT {
                     r.matches(Pattern.quote(typeId[0]) + "\\s+" + Pattern.quote(typeId[1]) + "\\s+"
                             + (typeId[0].matches("io.containerd.((snapshotter|differ|monitor).v1|runtime.v2)") ? "linux/\\w+" : "-") + "\\s+ok")));
         }
-        assertEquals("dependencies come first", "io.containerd.metadata.v1", rows.get(1).split("\\s+")[0]);
+    }
+
+    @Test
+    public void requirementsAreListedBeforeThePluginsThatNeedThem() throws Exception {
+        Processes.Result d = ours.ctr("plugins", "ls", "-d");
+        assertEquals(d.toString(), 0, d.rc());
+        // the detailed list: "Type: T", "ID: I", then "Requires:" and one indented type per line
+        List<String> types = new java.util.ArrayList<>();
+        List<List<String>> requires = new java.util.ArrayList<>();
+        boolean inRequires = false;
+        for (String line : d.out().lines().toList()) {
+            Matcher type = Pattern.compile("^Type:\\s+(\\S+)$").matcher(line);
+            if (type.matches()) {
+                types.add(type.group(1));
+                requires.add(new java.util.ArrayList<>());
+                inRequires = false;
+            } else if (line.matches("^Requires:\\s*$")) {
+                inRequires = true;
+            } else if (inRequires && line.matches("^\\s+io\\.containerd\\.\\S+$")) {
+                requires.get(requires.size() - 1).add(line.strip());
+            } else {
+                inRequires = false;
+            }
+        }
+        assertTrue(d.out(), types.size() >= 31);
+        assertTrue("some plugins have requirements\n" + d.out(), requires.stream().anyMatch(r -> !r.isEmpty()));
+        // a requirement may only follow its plugin when the types require each other (our walking differ
+        // needs the content service and the diff service needs a differ): then one of them must come first
+        java.util.Map<String, java.util.Set<String>> edges = new java.util.HashMap<>();
+        for (int i = 0; i < types.size(); i++) {
+            edges.computeIfAbsent(types.get(i), k -> new java.util.HashSet<>()).addAll(requires.get(i));
+        }
+        for (int i = 0; i < types.size(); i++) {
+            for (String t : requires.get(i)) {
+                if (!t.equals(types.get(i)) && !reaches(edges, t, types.get(i))) {
+                    assertFalse("plugin " + i + " (" + types.get(i) + ") requires " + t
+                            + ", listed after it\n" + d.out(), types.subList(i + 1, types.size()).contains(t));
+                }
+            }
+        }
+        // the same order at each call
+        assertEquals(d.out(), ours.ctr("plugins", "ls", "-d").out());
+    }
+
+    private static boolean reaches(java.util.Map<String, java.util.Set<String>> edges, String from, String to) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(from));
+        while (!todo.isEmpty()) {
+            String t = todo.pop();
+            if (t.equals(to)) {
+                return true;
+            }
+            if (seen.add(t)) {
+                todo.addAll(edges.getOrDefault(t, java.util.Set.of()));
+            }
+        }
+        return false;
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.osgi.framework.dto.ServiceReferenceDTO;
@@ -216,7 +217,7 @@ final class ComponentPlugins {
                 }
             }
             if (next == null) {
-                next = pending.get(0); // a cycle: keep registration order
+                next = onACycle(pending);
             }
             pending.remove(next);
             ordered.add(next);
@@ -224,7 +225,44 @@ final class ComponentPlugins {
         return ordered;
     }
 
-    /** Registration order: by bundle, then by component name within it. */
-    static final Comparator<ComponentDescriptionDTO> REGISTRATION_ORDER =
-            Comparator.<ComponentDescriptionDTO>comparingLong(d -> d.bundle.id).thenComparing(d -> d.name);
+    /**
+     * When no pending plugin is ready, the types they require form a cycle (our walking differ needs the
+     * content service, the diff service needs a differ): the first plugin whose own type is on such a
+     * cycle goes next, so plugins that merely wait on the cycle still come after it.
+     */
+    private static PluginInfo onACycle(List<PluginInfo> pending) {
+        Map<String, Set<String>> edges = new LinkedHashMap<>();
+        for (PluginInfo p : pending) {
+            for (String t : p.requires()) {
+                if (!t.equals(p.type()) && pending.stream().anyMatch(o -> o.type().equals(t))) {
+                    edges.computeIfAbsent(p.type(), k -> new LinkedHashSet<>()).add(t);
+                }
+            }
+        }
+        for (PluginInfo p : pending) {
+            Set<String> seen = new LinkedHashSet<>();
+            List<String> todo = new ArrayList<>(edges.getOrDefault(p.type(), Set.of()));
+            while (!todo.isEmpty()) {
+                String t = todo.remove(todo.size() - 1);
+                if (t.equals(p.type())) {
+                    return p;
+                }
+                if (seen.add(t)) {
+                    todo.addAll(edges.getOrDefault(t, Set.of()));
+                }
+            }
+        }
+        return pending.get(0);
+    }
+
+    /**
+     * Registration order: by the start level of the component's bundle, then by the bundle's symbolic
+     * name, then by component name. Bundle ids are not used: the launcher installs bundles in parallel,
+     * so their ids differ from one start to the next, and the list must not.
+     */
+    static Comparator<ComponentDescriptionDTO> registrationOrder(ToIntFunction<ComponentDescriptionDTO> startLevel) {
+        return Comparator.comparingInt(startLevel)
+                .thenComparing((ComponentDescriptionDTO d) -> String.valueOf(d.bundle.symbolicName))
+                .thenComparing(d -> d.name);
+    }
 }

@@ -7,7 +7,9 @@ import io.jcontainerd.plugin.Plugin;
 import io.jcontainerd.plugin.PluginType;
 import java.util.Arrays;
 import java.util.List;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -30,10 +32,16 @@ public class IntrospectionServicePlugin implements IntrospectionService {
         this.local = new LocalIntrospection(() -> Arrays.stream(ctx.getBundles())
                 .flatMap(b -> scr.getComponentDescriptionDTOs(b).stream())
                 .filter(scr::isComponentEnabled)
-                .sorted(ComponentPlugins.REGISTRATION_ORDER)
+                .sorted(ComponentPlugins.registrationOrder(d -> startLevel(ctx, d.bundle.id)))
                 .map(d -> new ComponentPlugins.Component(d, List.copyOf(scr.getComponentConfigurationDTOs(d))))
                 .toList(),
                 paths.rootOf(PluginType.GRPC, "introspection").resolve("uuid"));
+    }
+
+    private static int startLevel(BundleContext ctx, long bundleId) {
+        Bundle b = ctx.getBundle(bundleId);
+        BundleStartLevel level = b == null ? null : b.adapt(BundleStartLevel.class);
+        return level == null ? Integer.MAX_VALUE : level.getStartLevel();
     }
 
     @Override

@@ -1,0 +1,88 @@
+package io.jcontainerd.introspection.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jcontainerd.introspection.PluginInfo;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.dto.BundleDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+class ComponentPluginsOrderTest {
+    private static ComponentDescriptionDTO component(long bundleId, String symbolicName, String name) {
+        BundleDTO b = new BundleDTO();
+        b.id = bundleId;
+        b.symbolicName = symbolicName;
+        ComponentDescriptionDTO d = new ComponentDescriptionDTO();
+        d.bundle = b;
+        d.name = name;
+        return d;
+    }
+
+    private static List<String> sorted(List<ComponentDescriptionDTO> components, Map<String, Integer> levels) {
+        List<ComponentDescriptionDTO> copy = new ArrayList<>(components);
+        copy.sort(ComponentPlugins.registrationOrder(d -> levels.get(d.bundle.symbolicName)));
+        return copy.stream().map(d -> d.name).toList();
+    }
+
+    @Test
+    void registrationOrderIsTheSameWhateverIdsTheBundlesGot() {
+        Map<String, Integer> levels = Map.of("io.jcontainerd.metadata", 3, "io.jcontainerd.events.exchange", 3,
+                "io.jcontainerd.server", 2, "hot.deployed", 4);
+        List<String> expected = List.of("server", "exchange", "bolt", "hot");
+        for (int shift = 0; shift < 4; shift++) {
+            long[] ids = new long[4];
+            for (int i = 0; i < 4; i++) {
+                ids[i] = 10 + (i + shift) % 4;
+            }
+            List<ComponentDescriptionDTO> components = new ArrayList<>(List.of(
+                    component(ids[0], "io.jcontainerd.metadata", "bolt"),
+                    component(ids[1], "io.jcontainerd.events.exchange", "exchange"),
+                    component(ids[2], "hot.deployed", "hot"),
+                    component(ids[3], "io.jcontainerd.server", "server")));
+            Collections.rotate(components, shift);
+            assertEquals(expected, sorted(components, levels), "bundle ids " + java.util.Arrays.toString(ids));
+        }
+    }
+
+    @Test
+    void componentsOfOneBundleAreOrderedByName() {
+        Map<String, Integer> levels = Map.of("b", 3);
+        assertEquals(List.of("a", "b", "c"), sorted(List.of(component(5, "b", "c"), component(5, "b", "a"),
+                component(5, "b", "b")), levels));
+    }
+
+    private static PluginInfo plugin(String type, String id, String... requires) {
+        return new PluginInfo(type, id, List.of(requires), List.of(), Map.of(), List.of(), null);
+    }
+
+    @Test
+    void requirementsComeFirstAndOtherwiseTheGivenOrderIsKept() {
+        List<PluginInfo> ordered = ComponentPlugins.dependenciesFirst(List.of(
+                plugin("io.containerd.grpc.v1", "tasks", "io.containerd.service.v1"),
+                plugin("io.containerd.service.v1", "tasks-service", "io.containerd.runtime.v2",
+                        "io.containerd.service.v1"),
+                plugin("io.containerd.event.v1", "exchange"),
+                plugin("io.containerd.runtime.v2", "task", "io.containerd.event.v1", "io.containerd.metadata.v1"),
+                plugin("io.containerd.metadata.v1", "bolt"),
+                plugin("io.containerd.service.v1", "containers-service", "io.containerd.metadata.v1")));
+        assertEquals(List.of("exchange", "bolt", "task", "tasks-service", "containers-service", "tasks"),
+                ordered.stream().map(PluginInfo::id).toList());
+    }
+
+    @Test
+    void aCycleIsBrokenAtItsFirstMemberAndWhatWaitsOnItComesAfter() {
+        List<PluginInfo> ordered = ComponentPlugins.dependenciesFirst(List.of(
+                plugin("io.containerd.grpc.v1", "containers", "io.containerd.service.v1"),
+                plugin("io.containerd.service.v1", "content-service", "io.containerd.metadata.v1"),
+                plugin("io.containerd.grpc.v1", "diff", "io.containerd.service.v1"),
+                plugin("io.containerd.service.v1", "diff-service", "io.containerd.differ.v1"),
+                plugin("io.containerd.differ.v1", "walking", "io.containerd.service.v1"),
+                plugin("io.containerd.metadata.v1", "bolt")));
+        assertEquals(List.of("bolt", "content-service", "diff-service", "containers", "diff", "walking"),
+                ordered.stream().map(PluginInfo::id).toList());
+    }
+}
