@@ -165,40 +165,55 @@ final class Daemon {
                 refs.putIfAbsent(ref.toString(), ref);
             }
         }
-        // installing reads each jar's manifest and writes the framework's cache: as many at a time as
-        // the machine has cores (at most four); start levels and starts are then set in feature order
+        // installing reads each jar's manifest and writes the framework's cache. The libraries (start
+        // order 1, the largest manifests) install on a pool, as many at a time as the machine has cores
+        // (at most four), while this thread installs the plugin bundles one by one in feature order: so
+        // the plugin bundles' ids, and with them the plugin list's order, are the same at every start.
+        // Start levels and starts then follow in feature order.
         List<Feature.BundleRef> ordered = new ArrayList<>(refs.values());
-        List<java.util.concurrent.Future<Bundle>> installs = new ArrayList<>();
+        Map<Feature.BundleRef, Bundle> installed = new java.util.HashMap<>();
+        Map<Feature.BundleRef, java.util.concurrent.Future<Bundle>> libraries = new LinkedHashMap<>();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
         try {
             for (Feature.BundleRef ref : ordered) {
-                String location = "reference:" + bundles.resolve(ref.fileName()).toUri();
-                installs.add(pool.submit(() -> framework.getBundleContext().installBundle(location)));
+                if (ref.startOrder() <= 1) {
+                    libraries.put(ref, pool.submit(() -> framework.getBundleContext().installBundle(location(ref))));
+                }
             }
-            for (int i = 0; i < ordered.size(); i++) {
-                Feature.BundleRef ref = ordered.get(i);
-                Bundle b;
+            for (Feature.BundleRef ref : ordered) {
+                if (ref.startOrder() > 1) {
+                    installed.put(ref, framework.getBundleContext().installBundle(location(ref)));
+                }
+            }
+            for (Map.Entry<Feature.BundleRef, java.util.concurrent.Future<Bundle>> e : libraries.entrySet()) {
                 try {
-                    b = installs.get(i).get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof BundleException be) {
+                    installed.put(e.getKey(), e.getValue().get());
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    if (ex.getCause() instanceof BundleException be) {
                         throw be;
                     }
-                    throw new IllegalStateException("installing " + ref, e.getCause());
-                } catch (InterruptedException e) {
+                    throw new IllegalStateException("installing " + e.getKey(), ex.getCause());
+                } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
-                    throw new BundleException("interrupted installing " + ref, e);
+                    throw new BundleException("interrupted installing " + e.getKey(), ex);
                 }
-                b.adapt(BundleStartLevel.class).setStartLevel(ref.startOrder());
-                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                    b.start();
-                }
-                LOG.log(Level.FINE, "installed {0} at start order {1}", new Object[] {ref, ref.startOrder()});
             }
         } finally {
             pool.shutdownNow();
         }
+        for (Feature.BundleRef ref : ordered) {
+            Bundle b = installed.get(ref);
+            b.adapt(BundleStartLevel.class).setStartLevel(ref.startOrder());
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                b.start();
+            }
+            LOG.log(Level.FINE, "installed {0} at start order {1}", new Object[] {ref, ref.startOrder()});
+        }
+    }
+
+    private String location(Feature.BundleRef ref) {
+        return "reference:" + home.resolve("bundle").resolve(ref.fileName()).toUri();
     }
 
     /** Stops the framework and waits for it (plugins deactivate, the socket goes away). */

@@ -256,13 +256,12 @@ final class ComponentPlugins {
     }
 
     /**
-     * Registration order: by the start level of the component's bundle, then by the bundle's symbolic
-     * name, then by component name. Bundle ids are not used: the launcher installs bundles in parallel,
-     * so their ids differ from one start to the next, and the list must not.
+     * Registration order: by the start level of the component's bundle, then by bundle id (the order in
+     * which the launcher, or the operator, installed the bundles), then by component name.
      */
     static Comparator<ComponentDescriptionDTO> registrationOrder(ToIntFunction<ComponentDescriptionDTO> startLevel) {
         return Comparator.comparingInt(startLevel)
-                .thenComparing((ComponentDescriptionDTO d) -> String.valueOf(d.bundle.symbolicName))
+                .thenComparingLong((ComponentDescriptionDTO d) -> d.bundle.id)
                 .thenComparing(d -> d.name);
     }
 }

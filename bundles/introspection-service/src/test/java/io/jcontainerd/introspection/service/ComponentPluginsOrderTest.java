@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jcontainerd.introspection.PluginInfo;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,23 +28,15 @@ class ComponentPluginsOrderTest {
     }
 
     @Test
-    void registrationOrderIsTheSameWhateverIdsTheBundlesGot() {
+    void registrationOrderIsByStartLevelThenInstallOrder() {
         Map<String, Integer> levels = Map.of("io.jcontainerd.metadata", 3, "io.jcontainerd.events.exchange", 3,
-                "io.jcontainerd.server", 2, "hot.deployed", 4);
-        List<String> expected = List.of("server", "exchange", "bolt", "hot");
-        for (int shift = 0; shift < 4; shift++) {
-            long[] ids = new long[4];
-            for (int i = 0; i < 4; i++) {
-                ids[i] = 10 + (i + shift) % 4;
-            }
-            List<ComponentDescriptionDTO> components = new ArrayList<>(List.of(
-                    component(ids[0], "io.jcontainerd.metadata", "bolt"),
-                    component(ids[1], "io.jcontainerd.events.exchange", "exchange"),
-                    component(ids[2], "hot.deployed", "hot"),
-                    component(ids[3], "io.jcontainerd.server", "server")));
-            Collections.rotate(components, shift);
-            assertEquals(expected, sorted(components, levels), "bundle ids " + java.util.Arrays.toString(ids));
-        }
+                "io.jcontainerd.server", 2, "hot.deployed", 1);
+        List<ComponentDescriptionDTO> components = List.of(
+                component(40, "hot.deployed", "hot"),
+                component(31, "io.jcontainerd.events.exchange", "exchange"),
+                component(30, "io.jcontainerd.metadata", "bolt"),
+                component(29, "io.jcontainerd.server", "server"));
+        assertEquals(List.of("hot", "server", "bolt", "exchange"), sorted(components, levels));
     }
 
     @Test
