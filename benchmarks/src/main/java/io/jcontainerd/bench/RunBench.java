@@ -1,5 +1,6 @@
 package io.jcontainerd.bench;
 
+import io.jcontainerd.itests.Processes;
 import io.jcontainerd.itests.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,8 @@ public final class RunBench {
                 Daemons.stop(s.process());
                 // containerd's runc keeps its namespace's state under its default root; the directory stays empty
                 Files.deleteIfExists(Path.of("/run/containerd/runc", s.namespace()));
+                // ctr puts each container in /<namespace>/<id>; runc leaves the namespace's cgroup
+                Processes.removeAddedCgroups(s.namespace(), java.util.Set.of());
             }
             Daemons.unmountUnder(work);
             Daemons.deleteTree(work);

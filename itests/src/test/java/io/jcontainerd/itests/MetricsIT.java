@@ -35,6 +35,7 @@ public class MetricsIT {
     private static Daemon ours;
     private static int port;
     private static Set<Path> fifosBefore;
+    private static Set<Path> cgroupsBefore;
 
     /** Every container metric containerd 1.6.20 served here for a running busybox task (cgroup v1). */
     private static final List<String> CONTAINER_METRICS = containerMetrics();
@@ -62,6 +63,7 @@ public class MetricsIT {
     @BeforeClass
     public static void start() throws Exception {
         fifosBefore = Processes.entries(FIFOS);
+        cgroupsBefore = Processes.cgroupsNamed(NS);
         port = freePort();
         ours = Daemon.create("[metrics]\n  address = \"127.0.0.1:" + port + "\"\n  grpc_histogram = true").start();
         ours.importBusybox(NS, IMAGE);
@@ -74,6 +76,7 @@ public class MetricsIT {
             ours.close();
         }
         Processes.removeEmptyAdded(FIFOS, fifosBefore);
+        Processes.removeAddedCgroups(NS, cgroupsBefore);
     }
 
     private static int freePort() throws Exception {

@@ -214,6 +214,7 @@ public class PluginLifecycleIT {
         Path events = Files.createTempFile("jcd-events", ".txt");
         Path fifos = Path.of("/run/containerd/fifo");
         java.util.Set<Path> fifosBefore = Processes.entries(fifos);
+        java.util.Set<Path> cgroupsBefore = Processes.cgroupsNamed("rt");
         Process subscriber = null;
         Bundle runtime = bundleNamed("io.jcontainerd.runtime.v2");
         try {
@@ -268,6 +269,7 @@ public class PluginLifecycleIT {
             }
             Files.delete(events);
             Processes.removeEmptyAdded(fifos, fifosBefore); // ctr's FIFO directories of the detached tasks
+            Processes.removeAddedCgroups("rt", cgroupsBefore);
         }
         assertEquals("", ctr("tasks", "ls", "-q").out());
     }

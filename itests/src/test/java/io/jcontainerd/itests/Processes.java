@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Small process and file helpers shared by the end-to-end tests. */
-final class Processes {
+public final class Processes {
     private Processes() {
     }
 
@@ -79,6 +79,51 @@ final class Processes {
         }
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
             return s.collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    /**
+     * The cgroups named {@code name} at the top of each hierarchy: every v1 controller (a controller
+     * reached through a symbolic link, such as {@code cpu} for {@code cpu,cpuacct}, once) and the unified
+     * one. ctr puts a container in {@code /<namespace>/<id>}; runc removes the container's cgroup when it
+     * ends, but not the namespace's.
+     */
+    public static java.util.Set<Path> cgroupsNamed(String name) throws IOException {
+        Path top = Path.of("/sys/fs/cgroup");
+        java.util.Set<Path> found = new java.util.TreeSet<>();
+        if (Files.exists(top.resolve("cgroup.controllers"))) { // a unified-only host
+            found.add(top.resolve(name));
+        } else {
+            try (java.util.stream.Stream<Path> s = Files.list(top)) {
+                s.filter(h -> Files.isDirectory(h, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                        .forEach(h -> found.add(h.resolve(name)));
+            }
+        }
+        found.removeIf(p -> !Files.isDirectory(p));
+        return found;
+    }
+
+    /**
+     * Removes the cgroups named {@code name} that were not in {@code before}, their children first. A
+     * cgroup that still holds a process cannot be removed: that is reported on stderr and left.
+     */
+    public static void removeAddedCgroups(String name, java.util.Set<Path> before) throws IOException {
+        for (Path cgroup : cgroupsNamed(name)) {
+            if (before.contains(cgroup)) {
+                continue;
+            }
+            java.util.List<Path> dirs;
+            try (java.util.stream.Stream<Path> s = Files.walk(cgroup)) {
+                dirs = s.filter(d -> Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                        .sorted(java.util.Comparator.reverseOrder()).toList();
+            }
+            for (Path d : dirs) {
+                try {
+                    Files.delete(d); // rmdir: a cgroup's control files go with it
+                } catch (IOException e) {
+                    System.err.println("cgroup left behind: " + d + ": " + e);
+                }
+            }
         }
     }
 

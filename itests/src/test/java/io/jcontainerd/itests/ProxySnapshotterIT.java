@@ -53,6 +53,7 @@ import org.junit.Test;
 public class ProxySnapshotterIT {
     private static final String IMAGE = RunIT.IMAGE;
     private static final String NS = "jcd-proxy";
+    private static java.util.Set<Path> cgroupsBefore;
     private static final Metadata.Key<String> NAMESPACE = Metadata.Key.of("containerd-namespace",
             Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<String> CALL_NAMESPACE = Context.key("namespace");
@@ -65,6 +66,7 @@ public class ProxySnapshotterIT {
 
     @BeforeClass
     public static void start() throws Exception {
+        cgroupsBefore = Processes.cgroupsNamed(NS);
         backend = Containerd.start();
         toBackend = new Grpc(backend.socket);
         Path relaySocket = backend.socket.resolveSibling("relay.sock");
@@ -104,6 +106,7 @@ public class ProxySnapshotterIT {
             if (backend != null) {
                 backend.close();
             }
+            Processes.removeAddedCgroups(NS, cgroupsBefore);
         }
     }
 

@@ -28,10 +28,12 @@ public class RestartMonitorIT {
     private static final Path FIFOS = Path.of("/run/containerd/fifo");
     private static Daemon ours;
     private static Set<Path> fifosBefore;
+    private static Set<Path> cgroupsBefore;
 
     @BeforeClass
     public static void start() throws Exception {
         fifosBefore = Processes.entries(FIFOS);
+        cgroupsBefore = Processes.cgroupsNamed(NS);
         ours = Daemon.create("[plugins.\"io.containerd.internal.v1.restart\"]\n  interval = \"1s\"").start();
         ours.importBusybox(NS, IMAGE);
     }
@@ -46,6 +48,7 @@ public class RestartMonitorIT {
             ours.close();
         }
         Processes.removeEmptyAdded(FIFOS, fifosBefore);
+        Processes.removeAddedCgroups(NS, cgroupsBefore);
     }
 
     @Test

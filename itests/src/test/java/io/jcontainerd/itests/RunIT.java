@@ -35,6 +35,7 @@ public class RunIT {
     private static final Path RUNC_ROOT = Path.of("/run/containerd/runc");
     private static java.util.Set<Path> fifosBefore;
     private static java.util.Set<Path> runcBefore;
+    private static java.util.Set<Path> cgroupsBefore;
 
     @BeforeClass
     public static void start() throws Exception {
@@ -42,6 +43,8 @@ public class RunIT {
         runcBefore = Processes.entries(RUNC_ROOT);
         ns = "jcd-run-" + UUID.randomUUID().toString().substring(0, 8);
         refNs = ns + "-ref";
+        cgroupsBefore = new java.util.HashSet<>(Processes.cgroupsNamed(ns));
+        cgroupsBefore.addAll(Processes.cgroupsNamed(refNs));
         ours = Daemon.create("").start();
         reference = Containerd.start();
         Path tar = TestImages.writeBusybox(IMAGE, ours.dir.resolve("busybox.tar"));
@@ -65,6 +68,9 @@ public class RunIT {
         // what ctr (FIFOs of detached tasks) and containerd's runc (its namespace's state) left behind
         Processes.removeEmptyAdded(FIFOS, fifosBefore);
         Processes.removeEmptyAdded(RUNC_ROOT, runcBefore);
+        // the namespaces' cgroups, which ctr names /<namespace>/<id>
+        Processes.removeAddedCgroups(ns, cgroupsBefore);
+        Processes.removeAddedCgroups(refNs, cgroupsBefore);
     }
 
     private static List<Path> socketsStarted() {

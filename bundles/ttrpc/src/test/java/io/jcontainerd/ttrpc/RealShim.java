@@ -145,6 +145,16 @@ final class RealShim implements AutoCloseable {
         logReader.interrupt();
         logReader.join(5_000);
         Files.deleteIfExists(socket);
+        // with no cgroupsPath in the spec runc uses /<id> in every hierarchy; a task that did not end
+        // through runc (its shim killed) leaves it
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : hierarchies.filter(h -> !Files.isSymbolicLink(h)).toList()) {
+                Path cgroup = h.resolve(id);
+                if (Files.isDirectory(cgroup)) {
+                    Files.delete(cgroup); // rmdir
+                }
+            }
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(x);
