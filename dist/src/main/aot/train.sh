@@ -86,6 +86,8 @@ until [ -S "$sock" ] && ctr --address "$sock" version >/dev/null 2>&1; do
   sleep 0.1
 done
 c() { ctr --address "$sock" -n train "$@" >/dev/null 2>&1; }
+# ctr puts the runs in the cgroup /train/<id>; runc removes each run's, the parent is removed at the end
+cgroups_before=$(ls -d /sys/fs/cgroup/*/train 2>/dev/null)
 c plugins ls
 c namespaces create train
 c namespaces ls
@@ -123,6 +125,10 @@ if oci_image "$work/image" "$image" && c images import "$work/image.tar"; then
 fi
 kill -TERM $pid
 wait $pid
+for g in /sys/fs/cgroup/*/train; do
+  [ -d "$g" ] && [ ! -L "${g%/train}" ] || continue
+  echo "$cgroups_before" | grep -qx "$g" || rmdir "$g" 2>/dev/null || true
+done
 if [ -f "$cache" ]; then
   echo "aot: wrote $cache ($(du -h "$cache" | cut -f1))${jdk:+ for $jdk}"
 else

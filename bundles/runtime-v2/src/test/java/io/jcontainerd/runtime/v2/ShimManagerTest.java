@@ -96,6 +96,22 @@ class ShimManagerTest {
             }
         }
         ttrpc.close();
+        removeCgroups();
+    }
+
+    /** The specs put tasks in /jcd-rt-test/<id>; runc removes the task's cgroup, not the parent. */
+    private void removeCgroups() {
+        try (java.util.stream.Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : hierarchies.filter(h -> !Files.isSymbolicLink(h)).toList()) {
+                Path parent = h.resolve(ns);
+                for (String id : started) {
+                    Files.deleteIfExists(parent.resolve(id)); // rmdir, should one be left
+                }
+                Files.deleteIfExists(parent);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("removing the tests' cgroups", e);
+        }
     }
 
     private RuntimeTask create(String... args) {
