@@ -35,7 +35,7 @@ final class Containerd implements AutoCloseable {
     }
 
     static Containerd start() throws IOException, InterruptedException {
-        return new Containerd(Files.createTempDirectory("jcd-ref-"));
+        return new Containerd(Processes.traversableTempDirectory("jcd-ref-"));
     }
 
     Processes.Result ctr(String... args) throws IOException, InterruptedException {

@@ -41,7 +41,7 @@ final class Daemon implements AutoCloseable {
 
     /** A daemon in a fresh directory; {@code extraToml} goes at the top level of its config.toml. */
     static Daemon create(String extraToml) throws IOException {
-        return new Daemon(Files.createTempDirectory("jcd-itest-"), extraToml);
+        return new Daemon(Processes.traversableTempDirectory("jcd-itest-"), extraToml);
     }
 
     /** Adds {@code NAME=value} to the daemon's environment for the next start. */

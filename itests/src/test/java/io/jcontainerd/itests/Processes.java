@@ -83,6 +83,16 @@ public final class Processes {
     }
 
     /**
+     * A fresh temporary directory others may pass through (0711, as containerd's root and state
+     * directories are): the root of a user namespace must reach its rootfs below it.
+     */
+    static Path traversableTempDirectory(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        return dir;
+    }
+
+    /**
      * The cgroups named {@code name} at the top of each hierarchy: every v1 controller (a controller
      * reached through a symbolic link, such as {@code cpu} for {@code cpu,cpuacct}, once) and the unified
      * one. ctr puts a container in {@code /<namespace>/<id>}; runc removes the container's cgroup when it

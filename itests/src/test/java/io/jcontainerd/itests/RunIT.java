@@ -158,13 +158,20 @@ public class RunIT {
                 new String[] {"run", "--rm", IMAGE, "r2", "sh", "-c", "exit 7"},
                 new String[] {"run", "--rm", "--env", "A=b", "--cwd", "/etc", IMAGE, "r3", "sh", "-c", "echo $A; pwd"},
                 new String[] {"run", "--rm", "--snapshotter", "native", IMAGE, "r4", "cat", "/etc/passwd"},
-                new String[] {"run", "--rm", IMAGE, "r5", "/no/such/binary"})) {
+                new String[] {"run", "--rm", IMAGE, "r5", "/no/such/binary"},
+                // a user namespace: the bundle lets the remapped root through to its rootfs
+                new String[] {"run", "--rm", "--uidmap", "0:100000:65536", "--gidmap", "0:100000:65536", IMAGE, "r8",
+                        "sh", "-c", "id; cat /proc/self/uid_map /proc/self/gid_map"})) {
             Processes.Result theirs = ctr(reference.socket, run);
             Processes.Result mine = ctr(ours.socket, run);
             assertEquals(String.join(" ", run), normalized(theirs), normalized(mine));
         }
         assertEquals("hello\n", ctr(ours.socket, "run", "--rm", IMAGE, "r6", "echo", "hello").out());
         assertEquals(7, ctr(ours.socket, "run", "--rm", IMAGE, "r7", "sh", "-c", "exit 7").rc());
+        Processes.Result userns = ctr(ours.socket, "run", "--rm", "--uidmap", "0:100000:65536", "--gidmap",
+                "0:100000:65536", IMAGE, "r9", "cat", "/proc/self/uid_map");
+        assertEquals(userns.toString(), 0, userns.rc());
+        assertTrue(userns.out(), userns.out().matches("\\s*0\\s+100000\\s+65536\\s*"));
         for (Path socket : List.of(ours.socket, reference.socket)) {
             assertEquals("", ctr(socket, "containers", "ls", "-q").out());
             assertEquals("", ctr(socket, "tasks", "ls", "-q").out());

@@ -1,5 +1,7 @@
 package io.jcontainerd.runtime.v2;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jcontainerd.errdefs.ContainerdException;
 import io.jcontainerd.errdefs.ErrorCode;
 import io.jcontainerd.errdefs.Errdefs;
@@ -32,15 +34,26 @@ record Bundle(String id, String namespace, Path path) {
         return new Bundle(id, namespace, state.resolve(namespace).resolve(id));
     }
 
-    /** Creates the directories and config.json; on failure, removes what it made. */
+    /**
+     * Creates the directories and config.json with containerd's modes: the namespace directories,
+     * rootfs and the work directory 0711, the bundle 0700 — or, when the spec maps the container's gid 0
+     * to another host gid (a user namespace), 0710 and that group, so that the container's root can
+     * reach its rootfs. On failure, removes what it made.
+     */
     static Bundle create(Path root, Path state, String namespace, String id, byte[] spec) {
         Identifiers.validate(id);
         Bundle b = load(state, namespace, id);
         Path work = root.resolve(namespace).resolve(id);
+        long remappedGid;
         try {
-            Files.createDirectories(b.path.getParent());
+            remappedGid = remappedGid(spec);
+        } catch (IOException e) {
+            throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + b.path + ": spec: " + e.getMessage(), e);
+        }
+        try {
+            createDirectories(b.path.getParent(), TRAVERSE_ONLY);
             try {
-                Files.createDirectory(b.path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(b.path, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             } catch (FileAlreadyExistsException e) {
                 throw Errdefs.alreadyExists("bundle %s", b.path);
             }
@@ -48,13 +61,18 @@ record Bundle(String id, String namespace, Path path) {
             throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + b.path + ": " + e, e);
         }
         try {
-            Files.setPosixFilePermissions(b.path, PosixFilePermissions.fromString("rwx------"));
-            Files.createDirectories(b.rootfs());
-            Files.createDirectories(work.getParent());
+            Files.setPosixFilePermissions(b.path, OWNER_ONLY);
+            if (remappedGid != 0) {
+                Files.setAttribute(b.path, "unix:gid", (int) remappedGid, LinkOption.NOFOLLOW_LINKS);
+                Files.setPosixFilePermissions(b.path, PosixFilePermissions.fromString("rwx--x---"));
+            }
+            createDirectories(b.rootfs(), TRAVERSE_ONLY);
+            createDirectories(work.getParent(), TRAVERSE_ONLY);
             if (Files.exists(work, LinkOption.NOFOLLOW_LINKS)) {
                 removeTree(work); // left over from a task that was not cleaned up
             }
             Files.createDirectory(work);
+            Files.setPosixFilePermissions(work, TRAVERSE_ONLY);
             Files.createSymbolicLink(b.path.resolve("work"), work);
             Files.write(b.path.resolve(CONFIG), spec);
             return b;
@@ -70,6 +88,47 @@ record Bundle(String id, String namespace, Path path) {
             }
             throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + b.path + ": " + e, e);
         }
+    }
+
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
+            PosixFilePermissions.fromString("rwx------");
+    static final java.util.Set<java.nio.file.attribute.PosixFilePermission> TRAVERSE_ONLY =
+            PosixFilePermissions.fromString("rwx--x--x");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Creates {@code dir} and its missing parents with {@code mode}; existing ones keep theirs. */
+    static void createDirectories(Path dir, java.util.Set<java.nio.file.attribute.PosixFilePermission> mode)
+            throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            createDirectories(parent, mode);
+        }
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            return; // made meanwhile by another task's create
+        }
+        Files.setPosixFilePermissions(dir, mode); // exact, whatever the umask
+    }
+
+    /**
+     * The host gid the spec maps the container's gid 0 to ({@code linux.gidMappings}), or 0 when
+     * there is no such mapping. A spec that names no gid mappings is not parsed.
+     */
+    static long remappedGid(byte[] spec) throws IOException {
+        if (!new String(spec, java.nio.charset.StandardCharsets.ISO_8859_1).contains("\"gidMappings\"")) {
+            return 0;
+        }
+        JsonNode mappings = JSON.readTree(spec).path("linux").path("gidMappings");
+        for (JsonNode m : mappings) {
+            if (m.path("containerID").asLong(-1) == 0) {
+                return m.path("hostID").asLong(0);
+            }
+        }
+        return 0;
     }
 
     Path rootfs() {

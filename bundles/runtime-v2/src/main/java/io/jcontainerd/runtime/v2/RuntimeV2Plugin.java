@@ -44,8 +44,8 @@ public class RuntimeV2Plugin extends ShimManager {
         DaemonPaths paths = DaemonPaths.from(ctx::getProperty);
         Path root = paths.rootOf(PluginType.RUNTIME_V2, "task");
         Path state = paths.stateOf(PluginType.RUNTIME_V2, "task");
-        Files.createDirectories(root);
-        Files.createDirectories(state);
+        Bundle.createDirectories(root, Bundle.TRAVERSE_ONLY);
+        Bundle.createDirectories(state, Bundle.TRAVERSE_ONLY);
         String home = ctx.getProperty(HOME);
         String publish = home != null ? Path.of(home, "bin", "jcontainerd").toString() : "/usr/bin/jcontainerd";
         String level = String.valueOf(ctx.getProperty(LOG_LEVEL));

@@ -196,6 +196,8 @@ public class ShimManager implements PlatformRuntime {
             ShimTask task = new ShimTask(bundle, shim, client, config.timeouts().taskState());
             client.closed().thenRunAsync(() -> afterClose(task, entry), cleanups);
             java.nio.file.Files.writeString(bundle.path().resolve("shim-binary-path"), binary.toString());
+            java.nio.file.Files.setPosixFilePermissions(bundle.path().resolve("shim-binary-path"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             return task;
         } catch (IOException | RuntimeException e) {
             if (entry.log != null) {

@@ -1,0 +1,72 @@
+package io.jcontainerd.runtime.v2;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcontainerd.errdefs.ContainerdException;
+import io.jcontainerd.errdefs.ErrorCode;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundleTest {
+    @TempDir
+    Path tmp;
+
+    private static String mode(Path p) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static int gid(Path p) throws Exception {
+        return (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Test
+    void directoriesGetContainerdsModes() throws Exception {
+        Bundle b = Bundle.create(tmp.resolve("root"), tmp.resolve("state"), "ns", "t1",
+                "{\"ociVersion\":\"1.0.2-dev\"}".getBytes(UTF_8));
+        assertEquals("rwx--x--x", mode(tmp.resolve("state")));
+        assertEquals("rwx--x--x", mode(tmp.resolve("state/ns")));
+        assertEquals("rwx------", mode(b.path()));
+        assertEquals(0, gid(b.path()));
+        assertEquals("rwx--x--x", mode(b.rootfs()));
+        assertEquals("rwx--x--x", mode(tmp.resolve("root/ns")));
+        assertEquals("rwx--x--x", mode(tmp.resolve("root/ns/t1")));
+        assertEquals(tmp.resolve("root/ns/t1"), Files.readSymbolicLink(b.path().resolve("work")));
+    }
+
+    @Test
+    void aUserNamespaceGivesTheRemappedRootGroupTheWayToItsRootfs() throws Exception {
+        String spec = """
+                {"ociVersion":"1.0.2-dev","linux":{
+                  "uidMappings":[{"containerID":0,"hostID":100000,"size":65536}],
+                  "gidMappings":[{"containerID":1,"hostID":300001,"size":10},{"containerID":0,"hostID":200000,"size":1}],
+                  "namespaces":[{"type":"user"}]}}""";
+        Bundle b = Bundle.create(tmp.resolve("root"), tmp.resolve("state"), "ns", "t2", spec.getBytes(UTF_8));
+        assertEquals("rwx--x---", mode(b.path()));
+        assertEquals(200000, gid(b.path()));
+        assertEquals(0, (Integer) Files.getAttribute(b.path(), "unix:uid", LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void remappedGidIsZeroWithoutAMappingOfGidZero() throws Exception {
+        assertEquals(0, Bundle.remappedGid("{}".getBytes(UTF_8)));
+        assertEquals(0, Bundle.remappedGid("{\"linux\":{\"gidMappings\":[]}}".getBytes(UTF_8)));
+        assertEquals(0, Bundle.remappedGid(
+                "{\"linux\":{\"gidMappings\":[{\"containerID\":5,\"hostID\":9,\"size\":1}]}}".getBytes(UTF_8)));
+    }
+
+    @Test
+    void aSpecWithGidMappingsThatIsNotJsonIsRefusedAndLeavesNothing() {
+        ContainerdException e = assertThrows(ContainerdException.class, () -> Bundle.create(tmp.resolve("root"),
+                tmp.resolve("state"), "ns", "t3", "{\"gidMappings\": [".getBytes(UTF_8)));
+        assertEquals(ErrorCode.UNKNOWN, e.code()); // as containerd, whose json.Unmarshal error is no errdefs error
+        assertFalse(Files.exists(tmp.resolve("state/ns/t3")));
+        assertFalse(Files.exists(tmp.resolve("root/ns/t3")));
+    }
+}
