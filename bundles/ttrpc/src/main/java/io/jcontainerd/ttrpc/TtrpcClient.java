@@ -86,9 +86,16 @@ public final class TtrpcClient implements AutoCloseable {
             return result;
         }
         if (timeoutNanos > 0) {
-            CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS).execute(() ->
+            // the JDK's timer drops the deadline as soon as the call completes, so that a finished
+            // call is neither held nor woken again until its timeout would have passed
+            CompletableFuture<Void> deadline = new CompletableFuture<>();
+            deadline.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((v, e) -> {
+                if (e != null) {
                     result.completeExceptionally(new TtrpcException(TtrpcException.DEADLINE_EXCEEDED,
-                            "context deadline exceeded")));
+                            "context deadline exceeded"));
+                }
+            });
+            result.whenComplete((r, e) -> deadline.complete(null));
         }
         return result;
     }

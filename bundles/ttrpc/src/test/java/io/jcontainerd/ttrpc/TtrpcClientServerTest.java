@@ -202,6 +202,23 @@ class TtrpcClientServerTest {
     }
 
     @Test
+    void aCallThatCompletedIsNotHeldUntilItsTimeoutWouldHavePassed() throws Exception {
+        server.register(SVC, Map.of("Echo", (ctx, p) -> p));
+        server.serve(socket);
+        TtrpcClient c = client();
+        CompletableFuture<byte[]> f = c.callAsync(SVC, "Echo", new byte[1 << 20], CallOptions.timeout(Duration.ofMinutes(10)));
+        assertEquals(1 << 20, f.get(5, TimeUnit.SECONDS).length);
+        java.lang.ref.WeakReference<CompletableFuture<byte[]>> done = new java.lang.ref.WeakReference<>(f);
+        f = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (done.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertNull(done.get(), "the call's future (and its 1 MiB response) is still referenced");
+    }
+
+    @Test
     void cancelledCallIsAbandonedAndTheConnectionStaysUsable() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
