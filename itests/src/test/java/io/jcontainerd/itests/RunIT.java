@@ -182,6 +182,54 @@ public class RunIT {
      * Stdin reaches the task. (Not {@code cat} to EOF: ctr closes the task's stdin only if its input
      * ends after the task was created, so {@code echo x | ctr run ... cat} can hang with containerd too.)
      */
+    /** Task requests ctr does not send: the same gRPC code and description from both daemons. */
+    @Test
+    public void oddTaskRequestsGetContainerdsCodesAndMessages() throws Exception {
+        assertEquals(oddTaskRequests(reference.socket), oddTaskRequests(ours.socket));
+    }
+
+    private static List<String> oddTaskRequests(Path socket) throws Exception {
+        Processes.Result run = ctr(socket, "run", "-d", IMAGE, "odd1", "sleep", "1000");
+        assertEquals(run.toString(), 0, run.rc());
+        List<String> answers = new ArrayList<>();
+        try (Grpc g = new Grpc(socket)) {
+            containerd.services.tasks.v1.TasksGrpc.TasksBlockingStub t = containerd.services.tasks.v1.TasksGrpc
+                    .newBlockingStub(g.channel).withInterceptors(Grpc.namespace(namespaceOf(socket)));
+            com.google.protobuf.Any process = com.google.protobuf.Any.newBuilder()
+                    .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
+                    .setValue(com.google.protobuf.ByteString.copyFromUtf8("{\"args\":[\"true\"],\"cwd\":\"/\"}")).build();
+            List<java.util.concurrent.Callable<Object>> calls = List.of(
+                    () -> t.start(containerd.services.tasks.v1.StartRequest.newBuilder().setContainerId("odd1").build()),
+                    () -> t.kill(containerd.services.tasks.v1.KillRequest.newBuilder().setContainerId("odd1").setSignal(999).build()),
+                    () -> t.kill(containerd.services.tasks.v1.KillRequest.newBuilder().setContainerId("odd1").setExecId("nosuch")
+                            .setSignal(15).build()),
+                    () -> t.get(containerd.services.tasks.v1.GetRequest.newBuilder().setContainerId("odd1").setExecId("nosuch").build()),
+                    () -> t.exec(containerd.services.tasks.v1.ExecProcessRequest.newBuilder().setContainerId("odd1").setSpec(process).build()),
+                    () -> t.exec(containerd.services.tasks.v1.ExecProcessRequest.newBuilder().setContainerId("odd1").setExecId("a b")
+                            .setSpec(process).build()),
+                    () -> t.start(containerd.services.tasks.v1.StartRequest.newBuilder().setContainerId("odd1").setExecId("nosuch").build()),
+                    () -> t.resizePty(containerd.services.tasks.v1.ResizePtyRequest.newBuilder().setContainerId("odd1")
+                            .setExecId("nosuch").setWidth(80).setHeight(24).build()),
+                    () -> t.closeIO(containerd.services.tasks.v1.CloseIORequest.newBuilder().setContainerId("odd1")
+                            .setExecId("nosuch").setStdin(true).build()),
+                    () -> t.metrics(containerd.services.tasks.v1.MetricsRequest.newBuilder().addFilters("id==").build()),
+                    () -> t.deleteProcess(containerd.services.tasks.v1.DeleteProcessRequest.newBuilder().setContainerId("odd1")
+                            .setExecId("nosuch").build()),
+                    () -> t.wait(containerd.services.tasks.v1.WaitRequest.newBuilder().setContainerId("odd1").setExecId("nosuch").build()));
+            for (java.util.concurrent.Callable<Object> call : calls) {
+                try {
+                    call.call();
+                    answers.add("OK");
+                } catch (io.grpc.StatusRuntimeException e) {
+                    answers.add(e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+                }
+            }
+        } finally {
+            cleanUp(socket);
+        }
+        return answers;
+    }
+
     @Test
     public void stdinReachesTheTask() throws Exception {
         Processes.Result r = ctrWithInput(ours.socket, "abc\n", "run", "--rm", IMAGE, "in1", "sh", "-c",

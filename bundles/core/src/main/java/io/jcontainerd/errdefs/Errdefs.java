@@ -42,12 +42,15 @@ public final class Errdefs {
     public static ContainerdException fromGrpc(int grpcCode, String description, Throwable cause) {
         ErrorCode ec = ErrorCode.ofGrpcCode(grpcCode);
         String context = description == null ? "" : description;
-        if (ec != ErrorCode.UNKNOWN) {
-            if (context.equals(ec.text())) {
-                context = "";
-            } else if (context.endsWith(": " + ec.text())) {
-                context = context.substring(0, context.length() - ec.text().length() - 2);
-            }
+        if (context.equals(ec.text())) {
+            context = "";
+        } else if (context.endsWith(": " + ec.text())) {
+            context = context.substring(0, context.length() - ec.text().length() - 2);
+        }
+        if (ec == ErrorCode.UNKNOWN) {
+            // containerd's errdefs.FromGRPC makes such an error of its unknown class, whose text it
+            // then carries: "<description>: unknown", or "unknown" alone
+            context = context.isEmpty() ? ec.text() : context + ": " + ec.text();
         }
         return new ContainerdException(ec, context, cause);
     }

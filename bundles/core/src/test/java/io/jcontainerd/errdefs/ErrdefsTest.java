@@ -36,6 +36,18 @@ class ErrdefsTest {
         assertEquals("namespace is required: failed precondition",
                 Errdefs.fromGrpc(9, "namespace is required: failed precondition", null).getMessage());
         assertEquals("already exists", Errdefs.fromGrpc(6, "already exists", null).getMessage());
-        assertEquals("boom: not found", Errdefs.fromGrpc(2, "boom: not found", null).getMessage());
+        // Unknown, and codes with no errdefs class, read as containerd's unknown class, whose text the
+        // message then carries once (what containerd 1.6.20 answers for a shim's "cannot start a running
+        // process", and for a status it cannot class)
+        ContainerdException unknown = Errdefs.fromGrpc(2, "cannot start a running process", null);
+        assertEquals(ErrorCode.UNKNOWN, unknown.code());
+        assertEquals("cannot start a running process: unknown", unknown.getMessage());
+        assertEquals("failed to create shim task: cannot start a running process: unknown",
+                unknown.wrap("failed to create shim task").getMessage());
+        assertEquals("boom: not found: unknown", Errdefs.fromGrpc(2, "boom: not found", null).getMessage());
+        assertEquals("boom: unknown", Errdefs.fromGrpc(2, "boom: unknown", null).getMessage());
+        assertEquals("unknown", Errdefs.fromGrpc(2, "unknown", null).getMessage());
+        assertEquals("unknown", Errdefs.fromGrpc(2, "", null).getMessage());
+        assertEquals("too big: unknown", Errdefs.fromGrpc(8, "too big", null).getMessage());
     }
 }

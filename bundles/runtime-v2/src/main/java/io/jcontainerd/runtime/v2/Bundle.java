@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jcontainerd.errdefs.ContainerdException;
 import io.jcontainerd.errdefs.ErrorCode;
-import io.jcontainerd.errdefs.Errdefs;
 import io.jcontainerd.identifiers.Identifiers;
 import io.jcontainerd.mount.Mounter;
 import java.io.IOException;
@@ -55,7 +54,8 @@ record Bundle(String id, String namespace, Path path) {
             try {
                 Files.createDirectory(b.path, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             } catch (FileAlreadyExistsException e) {
-                throw Errdefs.alreadyExists("bundle %s", b.path);
+                // as containerd's os.Mkdir reports it: no error class, so Unknown
+                throw new ContainerdException(ErrorCode.UNKNOWN, "mkdir " + b.path + ": file exists", e);
             }
         } catch (IOException e) {
             throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + b.path + ": " + e, e);

@@ -184,7 +184,12 @@ public class ShimManager implements PlatformRuntime {
         } catch (ContainerdException e) {
             throw e.wrap("failed to start shim: failed to resolve runtime path");
         }
-        Bundle bundle = Bundle.create(config.root(), config.state(), namespace, id, opts.spec().value());
+        Bundle bundle;
+        try {
+            bundle = Bundle.create(config.root(), config.state(), namespace, id, opts.spec().value());
+        } catch (ContainerdException e) {
+            throw e.wrap("failed to start shim");
+        }
         ShimBinary shim = new ShimBinary(binary, bundle, config.grpcAddress(), config.ttrpcAddress(),
                 config.publishBinary(), config.debug());
         TypedValue options = options(opts, binary);
@@ -288,9 +293,11 @@ public class ShimManager implements PlatformRuntime {
         } catch (ContainerdException e) {
             boolean closed = e.getCause() instanceof io.jcontainerd.ttrpc.TtrpcClosedException;
             if (!closed && e.code() != ErrorCode.NOT_FOUND) {
-                throw e;
+                throw e.wrap("failed to delete task");
             }
-            shimError = e;
+            // containerd passes a closed connection on as it is, without reading it as a status
+            shimError = closed ? new ContainerdException(ErrorCode.UNKNOWN, "failed to delete task: ttrpc: closed", e)
+                    : e.wrap("failed to delete task");
         }
         if (shimError != null) {
             stopShim(task, entry);

@@ -72,7 +72,8 @@ final class ShimTask implements RuntimeTask {
         try {
             return client.call(SERVICE, method, request, parser, timeout == null ? options : options.withTimeout(timeout));
         } catch (TtrpcClosedException e) {
-            throw new ContainerdException(ErrorCode.UNKNOWN, "ttrpc: closed", e);
+            // containerd reads the closed connection through errdefs.FromGRPC too: of its unknown class
+            throw new ContainerdException(ErrorCode.UNKNOWN, "ttrpc: closed: unknown", e);
         } catch (TtrpcException e) {
             throw e.toContainerdException();
         }

@@ -208,7 +208,13 @@ public class LocalTasks implements TaskService {
 
     @Override
     public List<Metric> metrics(String namespace, List<String> filters) {
-        Filter filter = Filters.parseAny(filters);
+        Filter filter;
+        try {
+            filter = Filters.parseAny(filters);
+        } catch (ContainerdException e) {
+            // containerd's tasks service returns the parse error as it is, which reaches clients as Unknown
+            throw new ContainerdException(ErrorCode.UNKNOWN, e.getMessage(), e);
+        }
         List<Metric> out = new ArrayList<>();
         for (RuntimeTask t : runtime.tasks(namespace)) {
             boolean match = filter.match(path -> switch (path.get(0)) {
