@@ -91,6 +91,8 @@ public class EventsIT {
             StatusRuntimeException noNs = NamespacesIT.expectFailure(() ->
                     events.publish(PublishRequest.newBuilder().setTopic("/x").setEvent(payload).build()));
             assertEquals(Status.Code.FAILED_PRECONDITION, noNs.getStatus().getCode());
+            assertEquals("failed publishing event: namespace is required: failed precondition",
+                    noNs.getStatus().getDescription());
             StatusRuntimeException badTopic = NamespacesIT.expectFailure(() -> events.withInterceptors(Grpc.namespace("n"))
                     .publish(PublishRequest.newBuilder().setTopic("x").setEvent(payload).build()));
             assertEquals("envelope topic \"x\": must start with '/': invalid argument", badTopic.getStatus().getDescription());

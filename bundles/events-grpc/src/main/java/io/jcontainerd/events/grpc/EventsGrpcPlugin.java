@@ -83,7 +83,12 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
 
     @Override
     public void publish(PublishRequest request, StreamObserver<Empty> response) {
-        String ns = GrpcNamespace.required();
+        String ns;
+        try {
+            ns = GrpcNamespace.required();
+        } catch (ContainerdException e) {
+            throw e.wrap("failed publishing event"); // as containerd's exchange words it
+        }
         publisher.publish(ns, request.getTopic(), typed(request.getEvent()));
         response.onNext(Empty.getDefaultInstance());
         response.onCompleted();
