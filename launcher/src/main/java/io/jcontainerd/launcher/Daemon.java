@@ -178,12 +178,12 @@ final class Daemon {
         try {
             for (Feature.BundleRef ref : ordered) {
                 if (ref.startOrder() <= 1) {
-                    libraries.put(ref, pool.submit(() -> framework.getBundleContext().installBundle(location(ref))));
+                    libraries.put(ref, pool.submit(() -> framework.getBundleContext().installBundle(location(bundles, ref))));
                 }
             }
             for (Feature.BundleRef ref : ordered) {
                 if (ref.startOrder() > 1) {
-                    installed.put(ref, framework.getBundleContext().installBundle(location(ref)));
+                    installed.put(ref, framework.getBundleContext().installBundle(location(bundles, ref)));
                 }
             }
             for (Map.Entry<Feature.BundleRef, java.util.concurrent.Future<Bundle>> e : libraries.entrySet()) {
@@ -212,8 +212,8 @@ final class Daemon {
         }
     }
 
-    private String location(Feature.BundleRef ref) {
-        return "reference:" + home.resolve("bundle").resolve(ref.fileName()).toUri();
+    private static String location(Path bundles, Feature.BundleRef ref) {
+        return "reference:" + bundles.resolve(ref.fileName()).toUri();
     }
 
     /** Stops the framework and waits for it (plugins deactivate, the socket goes away). */

@@ -7,13 +7,16 @@ import io.jcontainerd.errdefs.ErrorCode;
 import io.jcontainerd.identifiers.Identifiers;
 import io.jcontainerd.mount.Mounter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -90,15 +93,12 @@ record Bundle(String id, String namespace, Path path) {
         }
     }
 
-    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
-            PosixFilePermissions.fromString("rwx------");
-    static final java.util.Set<java.nio.file.attribute.PosixFilePermission> TRAVERSE_ONLY =
-            PosixFilePermissions.fromString("rwx--x--x");
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> TRAVERSE_ONLY = PosixFilePermissions.fromString("rwx--x--x");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Creates {@code dir} and its missing parents with {@code mode}; existing ones keep theirs. */
-    static void createDirectories(Path dir, java.util.Set<java.nio.file.attribute.PosixFilePermission> mode)
-            throws IOException {
+    static void createDirectories(Path dir, Set<PosixFilePermission> mode) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
@@ -119,7 +119,7 @@ record Bundle(String id, String namespace, Path path) {
      * there is no such mapping. A spec that names no gid mappings is not parsed.
      */
     static long remappedGid(byte[] spec) throws IOException {
-        if (!new String(spec, java.nio.charset.StandardCharsets.ISO_8859_1).contains("\"gidMappings\"")) {
+        if (!new String(spec, StandardCharsets.ISO_8859_1).contains("\"gidMappings\"")) {
             return 0;
         }
         JsonNode mappings = JSON.readTree(spec).path("linux").path("gidMappings");

@@ -292,12 +292,12 @@ public class ShimManager implements PlatformRuntime {
             exit = task.delete();
         } catch (ContainerdException e) {
             boolean closed = e.getCause() instanceof io.jcontainerd.ttrpc.TtrpcClosedException;
-            if (!closed && e.code() != ErrorCode.NOT_FOUND) {
-                throw e.wrap("failed to delete task");
-            }
             // containerd passes a closed connection on as it is, without reading it as a status
             shimError = closed ? new ContainerdException(ErrorCode.UNKNOWN, "failed to delete task: ttrpc: closed", e)
                     : e.wrap("failed to delete task");
+            if (!closed && e.code() != ErrorCode.NOT_FOUND) {
+                throw shimError;
+            }
         }
         if (shimError != null) {
             stopShim(task, entry);
