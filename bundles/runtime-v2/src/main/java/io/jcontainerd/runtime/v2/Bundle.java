@@ -45,43 +45,78 @@ record Bundle(String id, String namespace, Path path) {
     static Bundle create(Path root, Path state, String namespace, String id, byte[] spec) {
         Identifiers.validate(id);
         Bundle b = load(state, namespace, id);
-        Path work = root.resolve(namespace).resolve(id);
-        long remappedGid;
-        try {
-            remappedGid = remappedGid(spec);
-        } catch (IOException e) {
-            throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + b.path + ": spec: " + e.getMessage(), e);
-        }
+        long remappedGid = remappedGid(b, spec);
         try {
             createDirectories(b.path.getParent(), TRAVERSE_ONLY);
             try {
                 Files.createDirectory(b.path, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             } catch (FileAlreadyExistsException e) {
-                // as containerd's os.Mkdir reports it: no error class, so Unknown
-                throw new ContainerdException(ErrorCode.UNKNOWN, "mkdir " + b.path + ": file exists", e);
+                throw exists(b, e);
             }
         } catch (IOException e) {
             throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + b.path + ": " + e, e);
         }
+        return b.fill(root, remappedGid, spec);
+    }
+
+    /**
+     * Makes a warm shim's placeholder bundle {@code dir} (in the namespace's directory) the task's bundle:
+     * renames it, then adds what {@link #create} would have, config.json written over the placeholder's.
+     * A bundle already there is the same error as for {@link #create}, and {@code dir} stays as it was.
+     */
+    static Bundle adopt(Path dir, Path root, Path state, String namespace, String id, byte[] spec) {
+        Identifiers.validate(id);
+        Bundle b = load(state, namespace, id);
+        long remappedGid = remappedGid(b, spec);
+        if (!dir.getParent().equals(b.path.getParent())) {
+            throw new IllegalArgumentException(dir + " is not in " + b.path.getParent());
+        }
+        if (Files.exists(b.path, LinkOption.NOFOLLOW_LINKS)) {
+            throw exists(b, null); // a rename would take an empty directory's place
+        }
         try {
-            Files.setPosixFilePermissions(b.path, OWNER_ONLY);
+            Files.move(dir, b.path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + b.path + ": " + e, e);
+        }
+        return b.fill(root, remappedGid, spec);
+    }
+
+    /** As containerd's os.Mkdir reports an existing bundle: no error class, so Unknown. */
+    private static ContainerdException exists(Bundle b, Exception cause) {
+        return new ContainerdException(ErrorCode.UNKNOWN, "mkdir " + b.path + ": file exists", cause);
+    }
+
+    private static long remappedGid(Bundle b, byte[] spec) {
+        try {
+            return remappedGid(spec);
+        } catch (IOException e) {
+            throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + b.path + ": spec: " + e.getMessage(), e);
+        }
+    }
+
+    /** The bundle's modes, rootfs, work directory and config.json; on failure, removes the bundle. */
+    private Bundle fill(Path root, long remappedGid, byte[] spec) {
+        Path work = root.resolve(namespace).resolve(id);
+        try {
+            Files.setPosixFilePermissions(path, OWNER_ONLY);
             if (remappedGid != 0) {
-                Files.setAttribute(b.path, "unix:gid", (int) remappedGid, LinkOption.NOFOLLOW_LINKS);
-                Files.setPosixFilePermissions(b.path, PosixFilePermissions.fromString("rwx--x---"));
+                Files.setAttribute(path, "unix:gid", (int) remappedGid, LinkOption.NOFOLLOW_LINKS);
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx--x---"));
             }
-            createDirectories(b.rootfs(), TRAVERSE_ONLY);
+            createDirectories(rootfs(), TRAVERSE_ONLY);
             createDirectories(work.getParent(), TRAVERSE_ONLY);
             if (Files.exists(work, LinkOption.NOFOLLOW_LINKS)) {
                 removeTree(work); // left over from a task that was not cleaned up
             }
             Files.createDirectory(work);
             Files.setPosixFilePermissions(work, TRAVERSE_ONLY);
-            Files.createSymbolicLink(b.path.resolve("work"), work);
-            Files.write(b.path.resolve(CONFIG), spec);
-            return b;
+            Files.createSymbolicLink(path.resolve("work"), work);
+            Files.write(path.resolve(CONFIG), spec);
+            return this;
         } catch (IOException | RuntimeException e) {
             try {
-                removeTree(b.path);
+                removeTree(path);
                 removeTree(work);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
@@ -89,7 +124,7 @@ record Bundle(String id, String namespace, Path path) {
             if (e instanceof ContainerdException ce) {
                 throw ce;
             }
-            throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + b.path + ": " + e, e);
+            throw new ContainerdException(ErrorCode.UNKNOWN, "create bundle " + path + ": " + e, e);
         }
     }
 

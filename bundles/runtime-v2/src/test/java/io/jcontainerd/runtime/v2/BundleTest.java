@@ -69,4 +69,39 @@ class BundleTest {
         assertFalse(Files.exists(tmp.resolve("state/ns/t3")));
         assertFalse(Files.exists(tmp.resolve("root/ns/t3")));
     }
+
+    /** A warm shim's placeholder becomes the task's bundle: what the shim wrote stays, the task's spec replaces the empty one. */
+    @Test
+    void adoptingAPlaceholderMakesItTheTasksBundle() throws Exception {
+        Path placeholder = Files.createDirectories(tmp.resolve("state/ns/.warm~1"));
+        Files.writeString(placeholder.resolve("config.json"), "{}");
+        Files.writeString(placeholder.resolve("address"), "unix:///run/containerd/s/x");
+        String spec = """
+                {"ociVersion":"1.0.2-dev","linux":{"gidMappings":[{"containerID":0,"hostID":200000,"size":1}]}}""";
+        Bundle b = Bundle.adopt(placeholder, tmp.resolve("root"), tmp.resolve("state"), "ns", "t5", spec.getBytes(UTF_8));
+        assertEquals(tmp.resolve("state/ns/t5"), b.path());
+        assertFalse(Files.exists(placeholder));
+        assertEquals(spec, Files.readString(b.path().resolve("config.json")));
+        assertEquals("unix:///run/containerd/s/x", Files.readString(b.path().resolve("address")));
+        assertEquals("rwx--x---", mode(b.path()));
+        assertEquals(200000, gid(b.path()));
+        assertEquals("rwx--x--x", mode(b.rootfs()));
+        assertEquals(tmp.resolve("root/ns/t5"), Files.readSymbolicLink(b.path().resolve("work")));
+    }
+
+    @Test
+    void adoptingOntoAnExistingBundleFailsAsCreateDoesAndLeavesThePlaceholder() throws Exception {
+        Path placeholder = Files.createDirectories(tmp.resolve("state/ns/.warm~2"));
+        Files.writeString(placeholder.resolve("config.json"), "{}");
+        Path existing = Files.createDirectories(tmp.resolve("state/ns/t6")); // empty: rename(2) would replace it
+        ContainerdException e = assertThrows(ContainerdException.class, () -> Bundle.adopt(placeholder, tmp.resolve("root"),
+                tmp.resolve("state"), "ns", "t6", "{}".getBytes(UTF_8)));
+        assertEquals(ErrorCode.UNKNOWN, e.code());
+        assertEquals("mkdir " + existing + ": file exists", e.getMessage());
+        assertEquals("{}", Files.readString(placeholder.resolve("config.json")));
+        assertEquals(0, Files.list(existing).count());
+        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(ContainerdException.class, () -> Bundle.adopt(placeholder,
+                tmp.resolve("root"), tmp.resolve("state"), "ns", "-bad", "{}".getBytes(UTF_8))).code());
+        assertEquals("{}", Files.readString(placeholder.resolve("config.json")));
+    }
 }
