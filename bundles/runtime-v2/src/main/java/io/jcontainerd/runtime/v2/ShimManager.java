@@ -90,10 +90,32 @@ public class ShimManager implements PlatformRuntime {
      * @param searchPath    the PATH to find shims on
      * @param debug         whether shims log at debug level
      * @param timeouts      containerd's {@code [timeouts]} for shims
+     * @param warm          how many shims are started ahead of their tasks (see {@link WarmShims})
      */
     public record Config(Path root, Path state, Path runcRoot, String grpcAddress, String ttrpcAddress,
-            String publishBinary, String searchPath, boolean debug, Timeouts timeouts) {
+            String publishBinary, String searchPath, boolean debug, Timeouts timeouts, Warming warm) {
     }
+
+    /**
+     * Shims started ahead of their tasks, so that a create need not wait for its shim's start.
+     *
+     * @param max  the most kept ready per namespace, shim and options that creates used (0: none); as many
+     *             are kept as creates were under way at once lately
+     * @param idle how long they are kept after the last create that could have used them, and how long
+     *             a burst of creates counts
+     */
+    public record Warming(int max, Duration idle) {
+        public static final Warming DEFAULTS = new Warming(10, Duration.ofMinutes(5));
+        public static final Warming NONE = new Warming(0, DEFAULTS.idle);
+    }
+
+    /** The placeholder bundle of a warm shim is {@code <state>/<ns>/.warm~<n>}: no task id starts so. */
+    static final String WARM = "warm~";
+    /** A spec annotation that puts tasks in one shim; a warm shim cannot join such a group. */
+    private static final List<String> GROUP_LABELS = List.of("io.containerd.runc.v2.group",
+            "io.kubernetes.cri.sandbox-id");
+    /** The shim that warm shims are of: runc's, whose tasks are created under their own id and bundle. */
+    private static final String WARMABLE_SHIM = "containerd-shim-runc-v2";
 
     private final Config config;
     private final ShimBinaries binaries;
@@ -117,6 +139,7 @@ public class ShimManager implements PlatformRuntime {
     private volatile boolean closing;
     /** The reconnection to the shims of a previous daemon ({@link #loadExisting}). */
     private volatile CompletableFuture<Void> restored = CompletableFuture.completedFuture(null);
+    private final WarmShims warm;
 
     private static final class Entry {
         volatile ShimTask task;
@@ -134,6 +157,7 @@ public class ShimManager implements PlatformRuntime {
         this.events = events;
         this.mounter = mounter;
         this.logSink = logSink;
+        this.warm = new WarmShims(config.warm().max(), config.warm().idle(), this::startWarm, this::stopWarm);
     }
 
     @Override
@@ -152,6 +176,7 @@ public class ShimManager implements PlatformRuntime {
             throw Errdefs.alreadyExists("task %s", id);
         }
         boolean ok = false;
+        warm.begin();
         try {
             awaitStopped(namespace, id);
             ShimTask task = startShim(namespace, id, opts, entry);
@@ -171,6 +196,7 @@ public class ShimManager implements PlatformRuntime {
             ok = true;
             return task;
         } finally {
+            warm.end();
             if (!ok) {
                 ns(namespace).remove(id, entry);
             }
@@ -184,20 +210,37 @@ public class ShimManager implements PlatformRuntime {
         } catch (ContainerdException e) {
             throw e.wrap("failed to start shim: failed to resolve runtime path");
         }
+        TypedValue options = options(opts, binary);
+        byte[] optionBytes = options == null ? null : Protos.any(options).toByteArray();
+        byte[] spec = opts.spec().value();
+        WarmShims.Warm w = warmable(binary, spec) ? warm.take(new WarmShims.Key(namespace, binary, optionBytes)) : null;
         Bundle bundle;
         try {
-            bundle = Bundle.create(config.root(), config.state(), namespace, id, opts.spec().value());
+            bundle = w != null ? Bundle.adopt(w.bundle().path(), config.root(), config.state(), namespace, id, spec)
+                    : Bundle.create(config.root(), config.state(), namespace, id, spec);
         } catch (ContainerdException e) {
+            if (w != null) {
+                try {
+                    cleanups.execute(() -> stopWarm(w));
+                } catch (RejectedExecutionException closing) {
+                    stopWarm(w);
+                }
+            }
             throw e.wrap("failed to start shim");
         }
         ShimBinary shim = new ShimBinary(binary, bundle, config.grpcAddress(), config.ttrpcAddress(),
                 config.publishBinary(), config.debug());
-        TypedValue options = options(opts, binary);
         try {
-            entry.log = ShimLog.open(bundle, logSink);
-            Path socket = shim.start(options == null ? null : Protos.any(options).toByteArray());
-            entry.socket = socket;
-            TtrpcClient client = TtrpcClient.connect(socket);
+            TtrpcClient client;
+            if (w != null) {
+                entry.log = w.log();
+                entry.socket = w.socket();
+                client = w.client();
+            } else {
+                entry.log = ShimLog.open(bundle, logSink);
+                entry.socket = shim.start(optionBytes);
+                client = TtrpcClient.connect(entry.socket);
+            }
             ShimTask task = new ShimTask(bundle, shim, client, config.timeouts().taskState());
             client.closed().thenRunAsync(() -> afterClose(task, entry), cleanups);
             java.nio.file.Files.writeString(bundle.path().resolve("shim-binary-path"), binary.toString());
@@ -205,6 +248,9 @@ public class ShimManager implements PlatformRuntime {
                     java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             return task;
         } catch (IOException | RuntimeException e) {
+            if (w != null) {
+                stopQuietly(bundle, w.client());
+            }
             if (entry.log != null) {
                 entry.log.close();
             }
@@ -218,6 +264,79 @@ public class ShimManager implements PlatformRuntime {
             }
             throw new ContainerdException(ErrorCode.UNKNOWN, "failed to start shim: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether a warm shim can take this task: a runc shim, and no spec annotation groups tasks in one shim. */
+    static boolean warmable(Path binary, byte[] spec) {
+        if (!binary.getFileName().toString().equals(WARMABLE_SHIM)) {
+            return false;
+        }
+        String text = new String(spec, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return GROUP_LABELS.stream().noneMatch(text::contains);
+    }
+
+    /**
+     * Starts a shim in a placeholder bundle with an empty spec (the shim's start reads it for group
+     * annotations only), as {@link ShimBinary#start} starts any, and connects to it.
+     */
+    private WarmShims.Warm startWarm(WarmShims.Key key) {
+        String id = WARM + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
+        Bundle placeholder = new Bundle(id, key.namespace(), config.state().resolve(key.namespace()).resolve("." + id));
+        ShimLog log = null;
+        try {
+            Bundle.createDirectories(placeholder.path().getParent(), Bundle.TRAVERSE_ONLY);
+            java.nio.file.Files.createDirectory(placeholder.path(), java.nio.file.attribute.PosixFilePermissions
+                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            java.nio.file.Files.writeString(placeholder.path().resolve(Bundle.CONFIG), "{}");
+            log = ShimLog.open(placeholder, logSink);
+            ShimBinary shim = new ShimBinary(key.binary(), placeholder, config.grpcAddress(), config.ttrpcAddress(),
+                    config.publishBinary(), config.debug());
+            Path socket = shim.start(key.optionBytes());
+            return new WarmShims.Warm(placeholder, shim, socket, TtrpcClient.connect(socket), log);
+        } catch (IOException | RuntimeException e) {
+            if (log != null) {
+                log.close();
+            }
+            removeQuietly(placeholder.path());
+            throw e instanceof RuntimeException re ? re : new java.io.UncheckedIOException(e.getMessage(), (IOException) e);
+        }
+    }
+
+    /** Stops a warm shim that no task took and removes its placeholder bundle. */
+    private void stopWarm(WarmShims.Warm w) {
+        stopQuietly(w.bundle(), w.client());
+        w.log().close();
+        removeIfDead(w.socket());
+        removeQuietly(w.bundle().path());
+    }
+
+    /** Asks a shim without tasks to exit and closes the connection. */
+    private void stopQuietly(Bundle bundle, TtrpcClient client) {
+        try {
+            new ShimTask(bundle, null, client, config.timeouts().taskState()).shutdown(config.timeouts().shutdown());
+        } catch (ContainerdException e) {
+            LOG.log(System.Logger.Level.WARNING, "failed to shutdown shim " + bundle.path() + ": " + e.getMessage());
+        }
+        client.close();
+    }
+
+    /** A warm shim a previous daemon left: asked to exit (a dead one's socket is removed), its bundle removed. */
+    private void stopLeftWarm(String ns, Path dir) {
+        Path socket = null;
+        try {
+            socket = ShimBinary.socketOf(java.nio.file.Files.readString(dir.resolve("address")));
+            TtrpcClient client = TtrpcClient.connect(socket);
+            try {
+                new ShimTask(new Bundle(dir.getFileName().toString().substring(1), ns, dir), null, client,
+                        config.timeouts().load()).shutdown(config.timeouts().load());
+            } finally {
+                client.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "warm shim " + dir + " left by a previous run: " + e);
+        }
+        removeIfDead(socket);
+        removeQuietly(dir);
     }
 
     /**
@@ -426,8 +545,8 @@ public class ShimManager implements PlatformRuntime {
     /**
      * Finds the bundles left by a previous run (shims outlive the daemon) and reconnects to their
      * shims, all in parallel, each bounded by the load timeout; a shim that does not answer is
-     * cleaned up with its delete command and its task's exit published. Tasks show up as they load;
-     * nothing waits for this.
+     * cleaned up with its delete command and its task's exit published; warm shims it had started
+     * and no task took are stopped. Tasks show up as they load; nothing waits for this.
      */
     public CompletableFuture<Void> loadExisting() {
         List<CompletableFuture<Void>> loads = new ArrayList<>();
@@ -438,7 +557,9 @@ public class ShimManager implements PlatformRuntime {
             }
             for (Path dir : list(nsDir)) {
                 String id = dir.getFileName().toString();
-                if (id.startsWith(".")) { // a bundle whose removal was interrupted
+                if (id.startsWith("." + WARM)) {
+                    loads.add(CompletableFuture.runAsync(() -> stopLeftWarm(ns, dir), cleanups));
+                } else if (id.startsWith(".")) { // a bundle whose removal was interrupted
                     cleanups.execute(() -> removeQuietly(dir));
                 } else if (java.nio.file.Files.isDirectory(dir)) {
                     loads.add(CompletableFuture.runAsync(() -> load(ns, id), cleanups));
@@ -534,6 +655,7 @@ public class ShimManager implements PlatformRuntime {
      * next start to take for a live one.
      */
     public void close() {
+        warm.close();
         try {
             CompletableFuture.allOf(stopping.values().toArray(CompletableFuture[]::new))
                     .get(config.timeouts().stop().toMillis(), TimeUnit.MILLISECONDS);

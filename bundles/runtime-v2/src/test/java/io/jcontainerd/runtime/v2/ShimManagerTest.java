@@ -59,7 +59,7 @@ class ShimManagerTest {
     /** The daemon's ttrpc endpoint as far as shims see it: topics they forward, in order. */
     TtrpcServer ttrpc;
     final List<String> forwarded = Collections.synchronizedList(new ArrayList<>());
-    final List<String> started = new ArrayList<>();
+    final List<String> started = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach
     void setUp() throws IOException {
@@ -77,15 +77,20 @@ class ShimManagerTest {
                     return Empty.getDefaultInstance();
                 })));
         ttrpc.serve(tmp.resolve("grpc.sock.ttrpc"));
-        EventPublisher publisher = (n, topic, event) -> events.add(new Published(n, topic, event));
-        manager = new ShimManager(new ShimManager.Config(tmp.resolve("root"), tmp.resolve("state"), tmp.resolve("runc"),
+        manager = manager(ShimManager.Warming.DEFAULTS);
+    }
+
+    private ShimManager manager(ShimManager.Warming warming) {
+        return new ShimManager(new ShimManager.Config(tmp.resolve("root"), tmp.resolve("state"), tmp.resolve("runc"),
                 tmp.resolve("grpc.sock").toString(), tmp.resolve("grpc.sock.ttrpc").toString(), "/bin/true",
-                System.getenv("PATH"), false, ShimManager.Timeouts.DEFAULTS), publisher, mounter, new PrintStream(new ByteArrayOutputStream()));
+                System.getenv("PATH"), false, ShimManager.Timeouts.DEFAULTS, warming),
+                (n, topic, event) -> events.add(new Published(n, topic, event)), mounter,
+                new PrintStream(new ByteArrayOutputStream()));
     }
 
     @AfterEach
-    void tearDown() {
-        for (String id : started) {
+    void tearDown() throws Exception {
+        for (String id : List.copyOf(started)) {
             try {
                 RuntimeTask t = manager.get(ns, id);
                 t.kill(9, true);
@@ -95,8 +100,61 @@ class ShimManagerTest {
                 // already gone
             }
         }
+        manager.close();
         ttrpc.close();
         removeCgroups();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!shimsIn(tmp).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(), shimsIn(tmp), "shims left running");
+    }
+
+    /** The processes whose working directory is under {@code dir}: shims run in their bundles. */
+    private static List<Long> shimsIn(Path dir) {
+        List<Long> out = new ArrayList<>();
+        try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    if (Files.readSymbolicLink(p.resolve("cwd")).startsWith(dir) && running(Long.parseLong(
+                            p.getFileName().toString()))) {
+                        out.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // exited meanwhile, or a kernel thread
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The warm shims' placeholder bundles in the test namespace. */
+    private List<Path> warmBundles() throws IOException {
+        Path nsDir = tmp.resolve("state").resolve(ns);
+        if (!Files.isDirectory(nsDir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(nsDir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("." + ShimManager.WARM)).toList();
+        }
+    }
+
+    /** Waits for the one warm shim of the test namespace to be ready; answers its placeholder bundle. */
+    private Path oneWarmShim() throws Exception {
+        waitFor(() -> {
+            try {
+                List<Path> w = warmBundles();
+                return w.size() == 1 && shimsIn(w.get(0)).size() == 1;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        List<Path> w = warmBundles();
+        assertEquals(1, w.size(), "one warm shim: " + w);
+        assertEquals(1, shimsIn(w.get(0)).size(), "its shim runs");
+        return w.get(0);
     }
 
     /** The specs put tasks in /jcd-rt-test/<id>; runc removes the task's cgroup, not the parent. */
@@ -230,11 +288,157 @@ class ShimManagerTest {
 
     private ShimManager restarted() {
         manager.close(); // as the daemon stops: connections close, shims go on
-        manager = new ShimManager(new ShimManager.Config(tmp.resolve("root"), tmp.resolve("state"), tmp.resolve("runc"),
-                tmp.resolve("grpc.sock").toString(), tmp.resolve("grpc.sock.ttrpc").toString(), "/bin/true",
-                System.getenv("PATH"), false, ShimManager.Timeouts.DEFAULTS), (n, topic, event) -> events.add(new Published(n, topic, event)), mounter,
-                new PrintStream(new ByteArrayOutputStream()));
+        manager = manager(ShimManager.Warming.DEFAULTS);
         return manager;
+    }
+
+    @Test
+    void aWarmShimStartedAfterACreateTakesTheNextTask() throws Exception {
+        RuntimeTask first = create("true");
+        Path warm = oneWarmShim();
+        long warmShim = shimsIn(warm).get(0);
+        String address = Files.readString(warm.resolve("address"));
+
+        RuntimeTask t = create("sh", "-c", "echo $0 > /tmp/out; exit 6", "taken");
+        Path bundle = tmp.resolve("state").resolve(ns).resolve(t.id());
+        assertFalse(Files.exists(warm), "the placeholder became the task's bundle");
+        assertEquals(address, Files.readString(bundle.resolve("address")));
+        assertEquals(warmShim, ((ShimTask) t).connect(null).getShimPid());
+        assertEquals(List.of(warmShim), shimsIn(bundle), "the shim works in the task's bundle");
+        assertTrue(Files.readString(bundle.resolve("config.json")).contains("\"taken\""), "the task's spec");
+        assertEquals(tmp.resolve("root").resolve(ns).resolve(t.id()), Files.readSymbolicLink(bundle.resolve("work")));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle)));
+        int pid = t.start();
+        Exit exit = t.waitExit();
+        assertEquals(6, exit.status());
+        assertEquals(pid, exit.pid());
+        assertEquals(Status.STOPPED, t.state().status());
+        assertEquals(6, manager.delete(ns, t.id()).status());
+        assertGone(warmShim);
+        waitFor(() -> !Files.exists(bundle));
+        assertFalse(Files.exists(bundle));
+        waitFor(() -> forwarded.size() >= 5);
+        assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"),
+                forwarded.subList(forwarded.size() - 4, forwarded.size()), "the warm shim publishes the task's events");
+        assertTrue(events.isEmpty(), events.toString());
+        oneWarmShim(); // and the next one waits
+        assertEquals(Status.CREATED, first.state().status());
+    }
+
+    @Test
+    void closingTheRuntimeStopsItsWarmShims() throws Exception {
+        RuntimeTask t = create("true");
+        manager.delete(ns, t.id());
+        Path warm = oneWarmShim();
+        long shim = shimsIn(warm).get(0);
+        Path socket = ShimBinary.socketOf(Files.readString(warm.resolve("address")));
+        manager.close();
+        assertGone(shim);
+        assertFalse(Files.exists(warm));
+        waitFor(() -> !Files.exists(socket));
+        assertFalse(Files.exists(socket), "the shim removed its socket");
+    }
+
+    @Test
+    void aBurstOfCreatesIsMetByAsManyWarmShimsUpToTheMost() throws Exception {
+        manager.close();
+        manager = manager(new ShimManager.Warming(2, java.time.Duration.ofMinutes(5)));
+        create("true");
+        oneWarmShim(); // creates one at a time: one
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<RuntimeTask>> burst = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                burst.add(pool.submit(() -> {
+                    go.await();
+                    return create("true");
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<RuntimeTask> f : burst) {
+                assertEquals(Status.CREATED, f.get(60, java.util.concurrent.TimeUnit.SECONDS).state().status());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        waitFor(() -> {
+            try {
+                return warmBundles().size() == 2;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        Thread.sleep(300); // a third would have started by now
+        assertEquals(2, warmBundles().size(), "three at once, two at most: " + warmBundles());
+        for (Path w : warmBundles()) {
+            assertEquals(1, shimsIn(w).size(), "a shim runs in " + w);
+        }
+    }
+
+    @Test
+    void warmShimsAreStoppedWhenNoCreateUsedThemForTheIdleTime() throws Exception {
+        manager.close();
+        manager = manager(new ShimManager.Warming(1, java.time.Duration.ofMillis(1500)));
+        RuntimeTask t = create("true");
+        manager.delete(ns, t.id());
+        Path warm = oneWarmShim();
+        long shim = shimsIn(warm).get(0);
+        long deadline = System.nanoTime() + 6_000_000_000L;
+        while (running(shim) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(running(shim), "stopped after the idle time");
+        waitFor(() -> !Files.exists(warm));
+        assertEquals(List.of(), warmBundles());
+    }
+
+    @Test
+    void noWarmShimsWhenTheyAreTurnedOff() throws Exception {
+        manager.close();
+        manager = manager(ShimManager.Warming.NONE);
+        RuntimeTask t = create("true");
+        long shim = ((ShimTask) t).connect(null).getShimPid();
+        manager.delete(ns, t.id());
+        assertGone(shim);
+        Thread.sleep(300); // a warm shim would have started by now (it takes about 10 ms)
+        assertEquals(List.of(), warmBundles());
+        assertEquals(List.of(), shimsIn(tmp));
+    }
+
+    /** A daemon killed with SIGKILL leaves its warm shims running; the next one stops them. */
+    @Test
+    void warmShimsLeftByAPreviousRunAreStoppedAtLoad() throws Exception {
+        manager.close();
+        Path left = tmp.resolve("state").resolve(ns).resolve("." + ShimManager.WARM + "left");
+        Files.createDirectories(left);
+        Files.writeString(left.resolve("config.json"), "{}");
+        ShimLog log = ShimLog.open(new Bundle(ShimManager.WARM + "left", ns, left), new PrintStream(new ByteArrayOutputStream()));
+        try {
+            Path socket = new ShimBinary(Path.of("/usr/bin/containerd-shim-runc-v2"), new Bundle(ShimManager.WARM + "left", ns,
+                    left), tmp.resolve("grpc.sock").toString(), tmp.resolve("grpc.sock.ttrpc").toString(), "/bin/true", false)
+                    .start(null);
+            List<Long> shim = shimsIn(left);
+            assertEquals(1, shim.size());
+            manager = manager(ShimManager.Warming.DEFAULTS);
+            manager.loadExisting().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertGone(shim.get(0));
+            waitFor(() -> !Files.exists(left) && !Files.exists(socket));
+            assertFalse(Files.exists(left));
+            assertFalse(Files.exists(socket));
+        } finally {
+            log.close(); // the shim blocks opening its log until there is a reader
+        }
+        assertTrue(events.isEmpty(), "no task, no events: " + events);
+    }
+
+    @Test
+    void onlyRuncShimsOfUngroupedTasksAreWarmable() {
+        Path runc = Path.of("/usr/bin/containerd-shim-runc-v2");
+        assertTrue(ShimManager.warmable(runc, spec("true").getBytes(UTF_8)));
+        assertFalse(ShimManager.warmable(Path.of("/usr/bin/containerd-shim-runc-v1"), spec("true").getBytes(UTF_8)));
+        assertFalse(ShimManager.warmable(runc, "{\"annotations\":{\"io.containerd.runc.v2.group\":\"g1\"}}".getBytes(UTF_8)));
+        assertFalse(ShimManager.warmable(runc, "{\"annotations\":{\"io.kubernetes.cri.sandbox-id\":\"p1\"}}".getBytes(UTF_8)));
     }
 
     @Test
