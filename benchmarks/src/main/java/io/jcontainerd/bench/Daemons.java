@@ -23,17 +23,27 @@ final class Daemons {
 
     /** jcontainerd from the built distribution. */
     static Kind jcontainerd(Path bin) {
+        return jcontainerd(bin, "jcontainerd", "");
+    }
+
+    /** jcontainerd from the built distribution, under {@code name}, with {@code toml} as its config.toml if not empty. */
+    static Kind jcontainerd(Path bin, String name, String toml) {
         return new Kind() {
             @Override
             public String name() {
-                return "jcontainerd";
+                return name;
             }
 
             @Override
             public Process start(Path dir, Path socket) throws IOException {
-                return new ProcessBuilder(bin.toString(), "--root", dir.resolve("root").toString(),
-                        "--state", dir.resolve("state").toString(), "--address", socket.toString())
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
+                List<String> cmd = new ArrayList<>(List.of(bin.toString(), "--root", dir.resolve("root").toString(),
+                        "--state", dir.resolve("state").toString(), "--address", socket.toString()));
+                if (!toml.isBlank()) {
+                    Path config = Files.writeString(dir.resolve("config.toml"), toml.replace("\\n", "\n") + "\n");
+                    cmd.addAll(List.of("--config", config.toString()));
+                }
+                return new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("daemon.log").toFile()).start();
             }
         };
     }
@@ -191,9 +201,17 @@ final class Daemons {
         return opt;
     }
 
-    /** The two daemons compared: jcontainerd from {@code --dist}, containerd ({@code --containerd}) without CRI. */
+    /**
+     * The two daemons compared: jcontainerd from {@code --dist} (with {@code --toml} as its config.toml when
+     * given), and containerd ({@code --containerd}) without CRI, or, given {@code --baseline-toml}, a second
+     * jcontainerd with that config (to compare two settings of ours). A literal {@code \\n} in either is a
+     * line break.
+     */
     static List<Kind> sideBySide(java.util.Map<String, String> opt) {
-        return List.of(jcontainerd(Path.of(opt.get("--dist")).toAbsolutePath().resolve("bin/jcontainerd")),
-                containerd(opt.get("--containerd"), false));
+        Path bin = Path.of(opt.get("--dist")).toAbsolutePath().resolve("bin/jcontainerd");
+        Kind ours = jcontainerd(bin, "jcontainerd", opt.getOrDefault("--toml", ""));
+        String baseline = opt.getOrDefault("--baseline-toml", "");
+        return List.of(ours, baseline.isEmpty() ? containerd(opt.get("--containerd"), false)
+                : jcontainerd(bin, "jcontainerd-baseline", baseline));
     }
 }

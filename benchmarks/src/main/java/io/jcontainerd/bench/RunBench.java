@@ -50,9 +50,11 @@ public final class RunBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = Daemons.options(args, Map.of("--runs", "30", "--parallel", "10", "--rounds", "3",
-                "--warmup", "10", "--settle", "200", "--phases", "no", "--dist", "dist/target/jcontainerd", "--containerd", "/usr/bin/containerd",
-                "--ctr", "ctr"));
+        Map<String, String> opt = Daemons.options(args, Map.ofEntries(Map.entry("--runs", "30"),
+                Map.entry("--parallel", "10"), Map.entry("--rounds", "3"), Map.entry("--warmup", "10"),
+                Map.entry("--settle", "200"), Map.entry("--phases", "no"), Map.entry("--dist", "dist/target/jcontainerd"),
+                Map.entry("--containerd", "/usr/bin/containerd"), Map.entry("--ctr", "ctr"), Map.entry("--toml", ""),
+                Map.entry("--baseline-toml", "")));
         String ctr = opt.get("--ctr");
         int runs = Integer.parseInt(opt.get("--runs"));
         int parallel = Integer.parseInt(opt.get("--parallel"));
@@ -222,7 +224,7 @@ public final class RunBench {
                     + " daemon %.0f ms%n", "", f.daemonCpu().get(name), Daemons.median(f.machineCpu().get(name)),
                     Daemons.median(f.parallelDaemonCpu().get(name)));
         }
-        System.out.printf("  ratio ours/containerd: p50 %.2f, p95 %.2f, parallel wall %.2f%n",
+        System.out.printf("  ratio %s/%s: p50 %.2f, p95 %.2f, parallel wall %.2f%n", ours, theirs,
                 percentile(f.sequential().get(ours), 50) / percentile(f.sequential().get(theirs), 50),
                 percentile(f.sequential().get(ours), 95) / percentile(f.sequential().get(theirs), 95),
                 Daemons.median(f.wall().get(ours)) / Daemons.median(f.wall().get(theirs)));

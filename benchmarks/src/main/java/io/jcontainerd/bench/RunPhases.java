@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * Where a {@code ctr run --rm … true} spends its time, from the kernel's process events (tracefs
  * {@code sched_process_fork}, {@code _exec} and {@code _exit}, which cost the traced processes next to
  * nothing): the phases between ctr's exec, the fork of the shim's {@code start} command and its exit,
- * the exit of the first {@code runc} (create), of the container's {@code true} and of ctr. Runs must be
+ * the exit of the first {@code runc} (create), of the container's {@code true} and of ctr. A task that
+ * took a warm shim (jcontainerd's, started before the run) has no shim start: its pre-task phase ends
+ * at the fork of {@code runc create} and its task create phase is runc's alone. Runs must be
  * sequential while tracing, so that every process exec'd between a ctr's exec and its exit is that
  * run's. Needs root; mounts tracefs when it is not, and puts back what it changed.
  */
@@ -51,8 +53,10 @@ final class RunPhases implements AutoCloseable {
         }
         String clockLine = read("trace_clock");
         Matcher m = Pattern.compile("\\[(\\S+)\\]").matcher(clockLine);
-        RunPhases t = new RunPhases(mounted, m.find() ? m.group(1) : "local", read("buffer_size_kb").trim(),
-                read("tracing_on").trim());
+        // an untouched buffer reads "7 (expanded: 1408)": only the number can be written back
+        Matcher kib = Pattern.compile("^\\s*(\\d+)(?:\\s*\\(expanded:\\s*(\\d+)\\))?").matcher(read("buffer_size_kb"));
+        String bufferKib = !kib.find() ? "1408" : kib.group(2) != null ? kib.group(2) : kib.group(1);
+        RunPhases t = new RunPhases(mounted, m.find() ? m.group(1) : "local", bufferKib, read("tracing_on").trim());
         try {
             write("tracing_on", "0");
             write("trace_clock", "mono");
@@ -113,6 +117,7 @@ final class RunPhases implements AutoCloseable {
             Double begin = null;
             Double shimFork = null;
             Double shimExit = null;
+            Double runcFork = null;
             Double runcExit = null;
             Double trueExit = null;
             for (long pid : execs) {
@@ -125,14 +130,20 @@ final class RunPhases implements AutoCloseable {
                     continue;
                 }
                 String name = file.get(pid);
-                if (shimFork == null && name.startsWith("containerd-shim")) {
+                // a shim started after the task's runc create is a warm shim for a later task
+                if (shimFork == null && runcFork == null && name.startsWith("containerd-shim")) {
                     shimFork = forked.getOrDefault(pid, at);
                     shimExit = exited.get(pid);
-                } else if (runcExit == null && name.equals("runc")) {
+                } else if (runcFork == null && name.equals("runc")) {
+                    runcFork = forked.getOrDefault(pid, at);
                     runcExit = exited.get(pid);
                 } else if (trueExit == null && name.equals("true")) {
                     trueExit = exited.get(pid);
                 }
+            }
+            if (shimFork == null && runcFork != null) { // the task took a warm shim: no start of its own
+                shimFork = runcFork;
+                shimExit = runcFork;
             }
             if (begin == null || end == null || shimFork == null || shimExit == null || runcExit == null
                     || trueExit == null) {
