@@ -266,6 +266,11 @@ public class ShimManager implements PlatformRuntime {
         }
     }
 
+    /** How many warm shims are ready for tasks of {@code namespace}. */
+    int warmShimsReady(String namespace) {
+        return warm.readyIn(namespace);
+    }
+
     /** Whether a warm shim can take this task: a runc shim, and no spec annotation groups tasks in one shim. */
     static boolean warmable(Path binary, byte[] spec) {
         if (!binary.getFileName().toString().equals(WARMABLE_SHIM)) {
@@ -320,15 +325,19 @@ public class ShimManager implements PlatformRuntime {
         client.close();
     }
 
-    /** A warm shim a previous daemon left: asked to exit (a dead one's socket is removed), its bundle removed. */
+    /**
+     * A warm shim a previous daemon left: asked to exit (a dead one's socket is removed), its bundle
+     * removed. Its log gets a reader first: a shim whose start the daemon did not outlive waits for one
+     * before it serves.
+     */
     private void stopLeftWarm(String ns, Path dir) {
         Path socket = null;
-        try {
+        Bundle left = new Bundle(dir.getFileName().toString().substring(1), ns, dir);
+        try (ShimLog log = ShimLog.open(left, logSink)) {
             socket = ShimBinary.socketOf(java.nio.file.Files.readString(dir.resolve("address")));
             TtrpcClient client = TtrpcClient.connect(socket);
             try {
-                new ShimTask(new Bundle(dir.getFileName().toString().substring(1), ns, dir), null, client,
-                        config.timeouts().load()).shutdown(config.timeouts().load());
+                new ShimTask(left, null, client, config.timeouts().load()).shutdown(config.timeouts().load());
             } finally {
                 client.close();
             }
@@ -608,17 +617,21 @@ public class ShimManager implements PlatformRuntime {
         }
         TtrpcClient client = null;
         try {
+            // first: a shim started just before the previous daemon died waits for a reader of its log to serve
+            entry.log = ShimLog.open(bundle, logSink);
             entry.socket = ShimBinary.socketOf(java.nio.file.Files.readString(bundle.path().resolve("address")));
             client = TtrpcClient.connect(entry.socket);
             ShimTask task = new ShimTask(bundle, binary, client, config.timeouts().taskState());
             task.connect(config.timeouts().load());
-            entry.log = ShimLog.open(bundle, logSink);
             entry.task = task;
             client.closed().thenRunAsync(() -> afterClose(task, entry), cleanups);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cleaning up after dead shim " + ns + "/" + id + ": " + e);
             if (client != null) {
                 client.close();
+            }
+            if (entry.log != null) {
+                entry.log.close();
             }
             ns(ns).remove(id, entry);
             Exit exit = cleanUpGone(bundle, binary, entry.socket);

@@ -181,6 +181,12 @@ final class WarmShims implements AutoCloseable {
         }
     }
 
+    /** How many shims are ready for tasks of {@code namespace}. */
+    synchronized int readyIn(String namespace) {
+        return ready.entrySet().stream().filter(e -> e.getKey().namespace().equals(namespace))
+                .mapToInt(e -> e.getValue().size()).sum();
+    }
+
     /** How many shims are ready for {@code key}. */
     synchronized int ready(Key key) {
         Deque<Warm> q = ready.get(key);

@@ -146,12 +146,13 @@ class ShimManagerTest {
         waitFor(() -> {
             try {
                 List<Path> w = warmBundles();
-                return w.size() == 1 && shimsIn(w.get(0)).size() == 1;
+                return manager.warmShimsReady(ns) == 1 && w.size() == 1 && shimsIn(w.get(0)).size() == 1;
             } catch (IOException e) {
                 return false;
             }
         });
         List<Path> w = warmBundles();
+        assertEquals(1, manager.warmShimsReady(ns), "one warm shim ready");
         assertEquals(1, w.size(), "one warm shim: " + w);
         assertEquals(1, shimsIn(w.get(0)).size(), "its shim runs");
         return w.get(0);
@@ -364,13 +365,14 @@ class ShimManagerTest {
         }
         waitFor(() -> {
             try {
-                return warmBundles().size() == 2;
+                return manager.warmShimsReady(ns) == 2 && warmBundles().size() == 2;
             } catch (IOException e) {
                 return false;
             }
         });
         Thread.sleep(300); // a third would have started by now
         assertEquals(2, warmBundles().size(), "three at once, two at most: " + warmBundles());
+        assertEquals(2, manager.warmShimsReady(ns));
         for (Path w : warmBundles()) {
             assertEquals(1, shimsIn(w).size(), "a shim runs in " + w);
         }
@@ -406,29 +408,31 @@ class ShimManagerTest {
         assertEquals(List.of(), shimsIn(tmp));
     }
 
-    /** A daemon killed with SIGKILL leaves its warm shims running; the next one stops them. */
+    /**
+     * A daemon killed with SIGKILL leaves its warm shims running, one perhaps still waiting for a reader
+     * of its log before it serves (the daemon died during its start); the next daemon stops them.
+     */
     @Test
     void warmShimsLeftByAPreviousRunAreStoppedAtLoad() throws Exception {
         manager.close();
         Path left = tmp.resolve("state").resolve(ns).resolve("." + ShimManager.WARM + "left");
         Files.createDirectories(left);
         Files.writeString(left.resolve("config.json"), "{}");
-        ShimLog log = ShimLog.open(new Bundle(ShimManager.WARM + "left", ns, left), new PrintStream(new ByteArrayOutputStream()));
-        try {
-            Path socket = new ShimBinary(Path.of("/usr/bin/containerd-shim-runc-v2"), new Bundle(ShimManager.WARM + "left", ns,
-                    left), tmp.resolve("grpc.sock").toString(), tmp.resolve("grpc.sock.ttrpc").toString(), "/bin/true", false)
+        Bundle placeholder = new Bundle(ShimManager.WARM + "left", ns, left);
+        Path socket;
+        try (ShimLog log = ShimLog.open(placeholder, new PrintStream(new ByteArrayOutputStream()))) {
+            socket = new ShimBinary(Path.of("/usr/bin/containerd-shim-runc-v2"), placeholder,
+                    tmp.resolve("grpc.sock").toString(), tmp.resolve("grpc.sock.ttrpc").toString(), "/bin/true", false)
                     .start(null);
-            List<Long> shim = shimsIn(left);
-            assertEquals(1, shim.size());
-            manager = manager(ShimManager.Warming.DEFAULTS);
-            manager.loadExisting().get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertGone(shim.get(0));
-            waitFor(() -> !Files.exists(left) && !Files.exists(socket));
-            assertFalse(Files.exists(left));
-            assertFalse(Files.exists(socket));
-        } finally {
-            log.close(); // the shim blocks opening its log until there is a reader
-        }
+        } // as the killed daemon's end of the log goes: the shim may not have opened its end yet
+        List<Long> shim = shimsIn(left);
+        assertEquals(1, shim.size());
+        manager = manager(ShimManager.Warming.DEFAULTS);
+        manager.loadExisting().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertGone(shim.get(0));
+        waitFor(() -> !Files.exists(left) && !Files.exists(socket));
+        assertFalse(Files.exists(left));
+        assertFalse(Files.exists(socket));
         assertTrue(events.isEmpty(), "no task, no events: " + events);
     }
 
