@@ -381,6 +381,55 @@ public class ContentIT {
         }
     }
 
+    /**
+     * Sections of a 2.5 MB blob, small ones and ones streamed in chunks (ours reads sections over 64 KiB
+     * off the transport thread), answer with containerd's offsets and bytes.
+     */
+    @Test
+    public void largeSectionsStreamAsContainerdsDo() throws Exception {
+        byte[] data = new byte[2_500_000];
+        new java.util.Random(7).nextBytes(data);
+        String d = sha256(data);
+        List<List<String>> answers = new ArrayList<>();
+        for (Path socket : List.of(reference.socket, ours.socket)) {
+            List<String> seen = new ArrayList<>();
+            try (Grpc grpc = new Grpc(socket)) {
+                List<WriteContentRequest> w = new ArrayList<>();
+                w.add(WriteContentRequest.newBuilder().setRef("big").setTotal(data.length).build());
+                for (int at = 0; at < data.length; at += 1 << 20) {
+                    int n = Math.min(1 << 20, data.length - at);
+                    w.add(WriteContentRequest.newBuilder().setAction(WriteAction.WRITE).setOffset(at)
+                            .setData(ByteString.copyFrom(data, at, n)).build());
+                }
+                w.add(WriteContentRequest.newBuilder().setAction(WriteAction.COMMIT).setOffset(data.length)
+                        .setTotal(data.length).setExpected(d).build());
+                describe(seen, write(grpc, "big", w));
+                ContentGrpc.ContentBlockingStub content = ContentGrpc.newBlockingStub(grpc.channel)
+                        .withInterceptors(Grpc.namespace("big"));
+                long[][] sections = {{0, 0}, {100, 65_536}, {100, 65_537}, {1_000_000, 1_200_000}, {2_400_000, 0},
+                        {2_499_999, 10}};
+                for (long[] section : sections) {
+                    seen.add("read " + section[0] + "+" + section[1] + ": " + readDigest(content, d, section[0], section[1]));
+                }
+            }
+            answers.add(seen);
+        }
+        assertEquals(answers.get(0), answers.get(1));
+        assertTrue(answers.get(1).toString(), answers.get(1).contains("read 0+0: [0, 1048576, 2097152] 2500000 " + d));
+    }
+
+    /** A section's response offsets, its length and its digest. */
+    static String readDigest(ContentGrpc.ContentBlockingStub content, String d, long offset, long size) throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        List<Long> offsets = new ArrayList<>();
+        content.read(ReadContentRequest.newBuilder().setDigest(d).setOffset(offset).setSize(size).build())
+                .forEachRemaining(r -> {
+                    offsets.add(r.getOffset());
+                    buf.writeBytes(r.getData().toByteArray());
+                });
+        return offsets + " " + buf.size() + " " + sha256(buf.toByteArray());
+    }
+
     static String read(ContentGrpc.ContentBlockingStub content, String d, long offset, long size) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         List<Long> offsets = new ArrayList<>();

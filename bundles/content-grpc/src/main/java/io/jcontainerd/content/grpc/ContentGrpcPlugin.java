@@ -38,20 +38,36 @@ import io.jcontainerd.server.grpc.GrpcLease;
 import io.jcontainerd.server.grpc.GrpcNamespace;
 import java.nio.channels.SeekableByteChannel;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
-/** The {@code io.containerd.grpc.v1.content} plugin: a thin adapter over the namespaced content store. */
+/**
+ * The {@code io.containerd.grpc.v1.content} plugin: a thin adapter over the namespaced content store.
+ * Read answers on the transport thread for sections of at most {@link #INLINE} bytes (manifests,
+ * configs: one short read from the page cache) and streams larger ones from a pool of its own.
+ */
 @Component(name = "io.containerd.grpc.v1.content", enabled = false, immediate = true, service = BindableService.class,
-        property = {NONBLOCKING_METHODS + "=Info", NONBLOCKING_METHODS + "=List"})
+        property = {NONBLOCKING_METHODS + "=Info", NONBLOCKING_METHODS + "=List", NONBLOCKING_METHODS + "=Read"})
 @Plugin(type = PluginType.GRPC, id = "content")
 public class ContentGrpcPlugin extends ContentGrpc.ContentImplBase {
     /** Infos per List message, as containerd batches them. */
     static final int LIST_BATCH = 100;
 
+    /** The largest section read on the transport thread. */
+    static final int INLINE = 64 << 10;
+
     private final ContentStore store;
+    /** Streams the sections larger than {@link #INLINE}. */
+    private final ExecutorService reads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "content-read");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Activate
     public ContentGrpcPlugin(@Reference(name = "service", target = "(&(plugin.type=" + PluginType.SERVICE
@@ -110,7 +126,13 @@ public class ContentGrpcPlugin extends ContentGrpc.ContentImplBase {
             size = info.size() - offset;
         }
         SeekableByteChannel blob = store.open(ns, d);
-        new ReadPump(blob, (ServerCallStreamObserver<ReadContentResponse>) response, offset, size).start();
+        new ReadPump(blob, (ServerCallStreamObserver<ReadContentResponse>) response, offset, size,
+                size <= INLINE ? null : reads).start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        reads.shutdownNow();
     }
 
     @Override

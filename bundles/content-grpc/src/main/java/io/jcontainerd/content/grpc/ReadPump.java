@@ -7,12 +7,16 @@ import io.jcontainerd.server.grpc.GrpcErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Streams a section of a blob in chunks of at most 1 MiB, as fast as the client takes them (sent only
  * while the call is ready, resumed by its ready handler), so a large blob never piles up in memory.
  * The offsets in the responses count from the start of the section, as containerd's do. A client that
- * cancels (ctr often does once it has what it needs) simply stops the pump.
+ * cancels (ctr often does once it has what it needs) simply stops the pump. Given an executor, the
+ * pump does all its reading there, its start and each resumption alike; without one, on the thread
+ * that starts or resumes it.
  */
 final class ReadPump implements Runnable {
     static final int CHUNK = 1 << 20;
@@ -21,25 +25,50 @@ final class ReadPump implements Runnable {
     private final ServerCallStreamObserver<ReadContentResponse> out;
     private final long start;
     private final long size;
+    private final Executor executor;
     private long sent;
     private boolean finished;
 
-    ReadPump(SeekableByteChannel blob, ServerCallStreamObserver<ReadContentResponse> out, long start, long size) {
+    ReadPump(SeekableByteChannel blob, ServerCallStreamObserver<ReadContentResponse> out, long start, long size,
+            Executor executor) {
         this.blob = blob;
         this.out = out;
         this.start = start;
         this.size = size;
+        this.executor = executor;
     }
 
     /** Wires the pump to the call and sends what the call will take now. */
     void start() {
-        out.setOnCancelHandler(this::close);
-        out.setOnReadyHandler(this);
-        run();
+        if (executor == null) {
+            out.setOnCancelHandler(this::close);
+            out.setOnReadyHandler(this);
+            run();
+            return;
+        }
+        out.setOnCancelHandler(() -> resume(this::close));
+        out.setOnReadyHandler(() -> resume(this));
+        resume(this);
+    }
+
+    /** Runs {@code step} on the executor; if that has stopped (the plugin went away), ends the call. */
+    private void resume(Runnable step) {
+        try {
+            executor.execute(step);
+        } catch (RejectedExecutionException stopped) {
+            abort();
+        }
+    }
+
+    private synchronized void abort() {
+        if (!finished) {
+            close();
+            out.onError(io.grpc.Status.UNAVAILABLE.withDescription("content service stopped").asRuntimeException());
+        }
     }
 
     @Override
-    public void run() {
+    public synchronized void run() {
         if (finished) {
             return;
         }
@@ -67,7 +96,7 @@ final class ReadPump implements Runnable {
         }
     }
 
-    private void close() {
+    private synchronized void close() {
         if (!finished) {
             finished = true;
             try {
