@@ -211,9 +211,10 @@ public class ShimManager implements PlatformRuntime {
             throw e.wrap("failed to start shim: failed to resolve runtime path");
         }
         TypedValue options = options(opts, binary);
-        byte[] optionBytes = options == null ? null : Protos.any(options).toByteArray();
+        WarmShims.Key key = new WarmShims.Key(namespace, binary,
+                options == null ? com.google.protobuf.ByteString.EMPTY : Protos.any(options).toByteString());
         byte[] spec = opts.spec().value();
-        WarmShims.Warm w = warmable(binary, spec) ? warm.take(new WarmShims.Key(namespace, binary, optionBytes)) : null;
+        WarmShims.Warm w = warmable(binary, spec) ? warm.take(key) : null;
         Bundle bundle;
         try {
             bundle = w != null ? Bundle.adopt(w.bundle().path(), config.root(), config.state(), namespace, id, spec)
@@ -238,7 +239,7 @@ public class ShimManager implements PlatformRuntime {
                 client = w.client();
             } else {
                 entry.log = ShimLog.open(bundle, logSink);
-                entry.socket = shim.start(optionBytes);
+                entry.socket = shim.start(key.optionBytes());
                 client = TtrpcClient.connect(entry.socket);
             }
             ShimTask task = new ShimTask(bundle, shim, client, config.timeouts().taskState());
@@ -297,7 +298,7 @@ public class ShimManager implements PlatformRuntime {
             ShimBinary shim = new ShimBinary(key.binary(), placeholder, config.grpcAddress(), config.ttrpcAddress(),
                     config.publishBinary(), config.debug());
             Path socket = shim.start(key.optionBytes());
-            return new WarmShims.Warm(placeholder, shim, socket, TtrpcClient.connect(socket), log);
+            return new WarmShims.Warm(placeholder, socket, TtrpcClient.connect(socket), log);
         } catch (IOException | RuntimeException e) {
             if (log != null) {
                 log.close();
@@ -335,12 +336,7 @@ public class ShimManager implements PlatformRuntime {
         Bundle left = new Bundle(dir.getFileName().toString().substring(1), ns, dir);
         try (ShimLog log = ShimLog.open(left, logSink)) {
             socket = ShimBinary.socketOf(java.nio.file.Files.readString(dir.resolve("address")));
-            TtrpcClient client = TtrpcClient.connect(socket);
-            try {
-                new ShimTask(left, null, client, config.timeouts().load()).shutdown(config.timeouts().load());
-            } finally {
-                client.close();
-            }
+            stopQuietly(left, TtrpcClient.connect(socket));
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "warm shim " + dir + " left by a previous run: " + e);
         }

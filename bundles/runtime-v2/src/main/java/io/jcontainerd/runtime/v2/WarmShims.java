@@ -1,7 +1,7 @@
 package io.jcontainerd.runtime.v2;
 
+import com.google.protobuf.ByteString;
 import io.jcontainerd.ttrpc.TtrpcClient;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -43,15 +43,10 @@ final class WarmShims implements AutoCloseable {
      * @param binary    the shim binary
      * @param options   the options its start reads on stdin (empty for none)
      */
-    record Key(String namespace, Path binary, ByteBuffer options) {
-        Key(String namespace, Path binary, byte[] options) {
-            this(namespace, binary, ByteBuffer.wrap(options == null ? new byte[0] : options.clone()).asReadOnlyBuffer());
-        }
-
+    record Key(String namespace, Path binary, ByteString options) {
+        /** The options as the shim's start takes them: null for none. */
         byte[] optionBytes() {
-            byte[] b = new byte[options.remaining()];
-            options.duplicate().get(b);
-            return b.length == 0 ? null : b;
+            return options.isEmpty() ? null : options.toByteArray();
         }
     }
 
@@ -59,14 +54,13 @@ final class WarmShims implements AutoCloseable {
      * A started shim waiting for a task.
      *
      * @param bundle its placeholder bundle
-     * @param binary its binary, as started there
      * @param socket its ttrpc socket
      * @param client the connection to it
      * @param log    the copy of its log
      */
-    record Warm(Bundle bundle, ShimBinary binary, Path socket, TtrpcClient client, ShimLog log, AtomicBoolean claimed) {
-        Warm(Bundle bundle, ShimBinary binary, Path socket, TtrpcClient client, ShimLog log) {
-            this(bundle, binary, socket, client, log, new AtomicBoolean());
+    record Warm(Bundle bundle, Path socket, TtrpcClient client, ShimLog log, AtomicBoolean claimed) {
+        Warm(Bundle bundle, Path socket, TtrpcClient client, ShimLog log) {
+            this(bundle, socket, client, log, new AtomicBoolean());
         }
 
         /** True for exactly one caller: the create that takes it, or whoever stops it. */
