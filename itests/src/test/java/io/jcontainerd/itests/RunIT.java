@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -414,6 +416,45 @@ public class RunIT {
         log.add("run: " + normalized(ctr(s, "run", "--rm", IMAGE, "sk2", "echo", "still serving")));
         log.add("rm: " + normalized(ctr(s, "containers", "rm", "sk1")));
         return log;
+    }
+
+    /**
+     * The launcher runs the JIT's compiler threads at nice 19 (as root; with an AOT cache, its training
+     * replay thread is one of them); no other thread of the daemon, and so neither a shim it starts nor a
+     * container, may run at anything but nice 0.
+     */
+    @Test
+    public void onlyTheCompilerThreadsRunAtALowerPriority() throws Exception {
+        Map<String, Integer> compilers = new TreeMap<>();
+        Map<String, Integer> others = new TreeMap<>();
+        try (var threads = Files.list(Path.of("/proc/" + ours.process().pid() + "/task"))) {
+            for (Path t : threads.toList()) {
+                String[] stat = statFields(t.resolve("stat"));
+                String name = stat[0] + "/" + t.getFileName();
+                (stat[0].matches("C[12] CompilerThre.*|Training replay") ? compilers : others).put(name, Integer.parseInt(stat[17]));
+            }
+        }
+        assertTrue(compilers.toString(), !compilers.isEmpty() && compilers.values().stream().allMatch(n -> n == 19));
+        assertTrue(others.toString(), others.values().stream().allMatch(n -> n == 0));
+        try {
+            ProcessHandle task = ProcessHandle.of(runSleeping(ours.socket, "nice1")).orElseThrow();
+            ProcessHandle shim = task.parent().orElseThrow();
+            assertEquals("container", 0, Integer.parseInt(statFields(Path.of("/proc/" + task.pid() + "/stat"))[17]));
+            assertEquals("shim", 0, Integer.parseInt(statFields(Path.of("/proc/" + shim.pid() + "/stat"))[17]));
+        } finally {
+            cleanUp(ours.socket);
+        }
+    }
+
+    /** A /proc stat file's fields: [0] the command name, then the fields after it (state first), so nice is [17]. */
+    private static String[] statFields(Path stat) throws IOException {
+        String s = Files.readString(stat);
+        int close = s.lastIndexOf(')');
+        String[] rest = s.substring(close + 2).trim().split(" ");
+        String[] out = new String[rest.length + 1];
+        out[0] = s.substring(s.indexOf('(') + 1, close);
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
     }
 
     @Test
