@@ -60,6 +60,25 @@ record Bundle(String id, String namespace, Path path) {
     }
 
     /**
+     * A warm shim's placeholder bundle, {@code <state>/<namespace>/.<id>}: the namespace directories as
+     * for {@link #create}, the bundle 0700 and an empty spec, {@code {}} (a shim's start reads the spec
+     * for group annotations only); on failure nothing of the bundle is left. {@link #adopt} makes it a
+     * task's bundle.
+     */
+    static Bundle placeholder(Path state, String namespace, String id) throws IOException {
+        Bundle b = new Bundle(id, namespace, state.resolve(namespace).resolve("." + id));
+        createDirectories(b.path.getParent(), TRAVERSE_ONLY);
+        Files.createDirectory(b.path, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        try {
+            Files.writeString(b.path.resolve(CONFIG), "{}");
+        } catch (IOException e) {
+            removeTree(b.path);
+            throw e;
+        }
+        return b;
+    }
+
+    /**
      * Makes a warm shim's placeholder bundle {@code dir} (in the namespace's directory) the task's bundle:
      * renames it, then adds what {@link #create} would have, config.json written over the placeholder's.
      * A bundle already there is the same error as for {@link #create}, and {@code dir} stays as it was.

@@ -282,18 +282,15 @@ public class ShimManager implements PlatformRuntime {
     }
 
     /**
-     * Starts a shim in a placeholder bundle with an empty spec (the shim's start reads it for group
-     * annotations only), as {@link ShimBinary#start} starts any, and connects to it.
+     * Starts a shim in a {@link Bundle#placeholder placeholder bundle}, as {@link ShimBinary#start}
+     * starts any, and connects to it.
      */
     private WarmShims.Warm startWarm(WarmShims.Key key) {
         String id = WARM + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
-        Bundle placeholder = new Bundle(id, key.namespace(), config.state().resolve(key.namespace()).resolve("." + id));
+        Bundle placeholder = null;
         ShimLog log = null;
         try {
-            Bundle.createDirectories(placeholder.path().getParent(), Bundle.TRAVERSE_ONLY);
-            java.nio.file.Files.createDirectory(placeholder.path(), java.nio.file.attribute.PosixFilePermissions
-                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-            java.nio.file.Files.writeString(placeholder.path().resolve(Bundle.CONFIG), "{}");
+            placeholder = Bundle.placeholder(config.state(), key.namespace(), id);
             log = ShimLog.open(placeholder, logSink);
             ShimBinary shim = new ShimBinary(key.binary(), placeholder, config.grpcAddress(), config.ttrpcAddress(),
                     config.publishBinary(), config.debug());
@@ -303,7 +300,9 @@ public class ShimManager implements PlatformRuntime {
             if (log != null) {
                 log.close();
             }
-            removeQuietly(placeholder.path());
+            if (placeholder != null) {
+                removeQuietly(placeholder.path());
+            }
             throw e instanceof RuntimeException re ? re : new java.io.UncheckedIOException(e.getMessage(), (IOException) e);
         }
     }

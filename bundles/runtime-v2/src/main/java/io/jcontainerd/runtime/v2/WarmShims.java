@@ -29,9 +29,10 @@ import java.util.function.LongSupplier;
  * Shims are kept per {@link Key} that a create used within {@link #idle}: as many as the most creates
  * under way at once within {@code idle} (one for creates that come one at a time, ten after a burst of
  * ten), up to {@code max}. They are started one at a time, {@link #SETTLE} after the last create ended
- * and only while no create is under way, so that starting them never competes with a create; a key unused for {@code idle} has its shims
- * stopped, and so has every key on {@link #close}. A warm shim whose connection closes is dropped. Which shim can be taken, how shims are
- * started and stopped is the caller's ({@code start}, {@code stop}).
+ * and only while no create is under way, so that starting them never competes with a create; a key
+ * unused for {@code idle} has its shims stopped, and so has every key on {@link #close}. A warm shim
+ * whose connection closes is dropped. Which shim can be taken, how shims are started and stopped is
+ * the caller's ({@code start}, {@code stop}).
  */
 final class WarmShims implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WarmShims.class.getName());
