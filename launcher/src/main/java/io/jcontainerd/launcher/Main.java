@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,6 +63,9 @@ public final class Main {
         Logging.configure(level);
         long t0 = System.nanoTime();
         LOG.info("starting jcontainerd version=" + version());
+        if (Boolean.getBoolean("jcontainerd.jit.idle")) {
+            idleJit();
+        }
         if (config.oomScore() != 0) {
             setOomScore(config.oomScore());
         }
@@ -130,6 +134,16 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return fatal.get() == null ? 0 : 1;
+    }
+
+    /** As root, bin/jcontainerd asks for the JIT's threads in the idle scheduling class ({@link JitThreads}). */
+    private static void idleJit() {
+        try {
+            List<Integer> moved = JitThreads.toIdle();
+            LOG.fine(() -> "JIT threads " + moved + " in the idle scheduling class");
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.warning("JIT threads stay at their priority: " + e);
+        }
     }
 
     /** containerd's {@code oom_score}: the daemon's OOM score adjustment; a failure is logged, not fatal. */
