@@ -23,6 +23,7 @@ final class Daemon implements AutoCloseable {
     final Path config;
     final Path log;
     private final List<String> extraEnv = new ArrayList<>();
+    private int niceness;
     private Process process;
 
     private Daemon(Path dir, String extraToml) throws IOException {
@@ -50,6 +51,12 @@ final class Daemon implements AutoCloseable {
         return this;
     }
 
+    /** Starts the daemon at nice {@code n} ({@code nice -n}, which execs it: the pid is the daemon's). */
+    Daemon nice(int n) {
+        niceness = n;
+        return this;
+    }
+
     /** Starts the daemon and waits until it serves on its socket. */
     Daemon start() throws IOException, InterruptedException {
         process = launch();
@@ -68,7 +75,12 @@ final class Daemon implements AutoCloseable {
 
     /** Starts another process on the same configuration without waiting for it to serve. */
     Process launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(DIST.resolve("bin/jcontainerd").toString(), "--config", config.toString())
+        List<String> command = new ArrayList<>();
+        if (niceness != 0) {
+            command.addAll(List.of("nice", "-n", Integer.toString(niceness)));
+        }
+        command.addAll(List.of(DIST.resolve("bin/jcontainerd").toString(), "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         for (String e : extraEnv) {

@@ -448,6 +448,21 @@ public class RunIT {
         }
     }
 
+    @Test
+    public void aDaemonStartedAtAnotherNiceValueKeepsItInAllItsThreads() throws Exception {
+        try (Daemon niced = Daemon.create("").nice(5).start()) {
+            Map<String, String> threads = new TreeMap<>();
+            try (var tasks = Files.list(Path.of("/proc/" + niced.process().pid() + "/task"))) {
+                for (Path t : tasks.toList()) {
+                    String[] stat = statFields(t.resolve("stat"));
+                    threads.put(stat[0] + "/" + t.getFileName(), priority(stat));
+                }
+            }
+            assertTrue(threads.toString(), threads.keySet().stream().anyMatch(n -> n.startsWith("C1 CompilerThre")));
+            assertTrue(threads.toString(), threads.values().stream().allMatch("5/0"::equals));
+        }
+    }
+
     /** A thread's or process's nice value and scheduling policy, {@code nice/policy}. */
     private static String priority(String[] stat) {
         return stat[17] + "/" + stat[39];
