@@ -40,9 +40,15 @@ final class JitThreads {
 
     /**
      * Moves every thread of this process at nice {@value #COMPILER_NICE} to {@code SCHED_IDLE} and
-     * returns their ids; a thread gone meanwhile is skipped.
+     * returns their ids; a thread gone meanwhile is skipped. Nothing moves when the calling thread is
+     * at that nice value itself: the whole daemon was started at it (a service manager's setting), so
+     * the JVM's lowered threads cannot be told apart.
      */
     static List<Integer> toIdle() throws IOException {
+        String self = Files.readString(Path.of("/proc/thread-self/stat"), StandardCharsets.US_ASCII);
+        if (Integer.parseInt(field(self, NICE_FIELD)) >= COMPILER_NICE) {
+            return List.of();
+        }
         List<Integer> moved = new ArrayList<>();
         for (int tid : atNice(Path.of("/proc/self/task"), COMPILER_NICE)) {
             if (CLib.C.sched_setscheduler(tid, SCHED_IDLE, new int[] {0}) == 0) {

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class JitThreadsTest {
@@ -32,38 +34,82 @@ class JitThreadsTest {
 
     @Test
     void onlyTheThreadsAtNice19GoToTheIdleClass() throws Exception {
-        AtomicInteger tid = new AtomicInteger();
-        CountDownLatch lowered = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            try {
-                tid.set(Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString()));
-                if (Prio.C.setpriority(0, 0, JitThreads.COMPILER_NICE) != 0) {
-                    throw new IllegalStateException("setpriority: errno " + Native.getLastError());
-                }
-                lowered.countDown();
-                done.await();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "nice-19");
-        t.setDaemon(true);
-        t.start();
-        try {
-            assertTrue(lowered.await(10, java.util.concurrent.TimeUnit.SECONDS), "thread lowered to nice 19");
-            int self = Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
-            assertEquals("0", policy(tid.get()), "before");
+        try (Lowered t = Lowered.start()) {
+            int self = tid();
+            assertEquals("0", policy(t.tid), "before");
 
             List<Integer> moved = JitThreads.toIdle();
 
-            assertEquals(List.of(tid.get()), moved);
-            assertEquals(Integer.toString(JitThreads.SCHED_IDLE), policy(tid.get()));
+            assertEquals(List.of(t.tid), moved);
+            assertEquals(Integer.toString(JitThreads.SCHED_IDLE), policy(t.tid));
             assertEquals("0", policy(self), "the calling thread stays");
             assertFalse(JitThreads.atNice(Path.of("/proc/self/task"), JitThreads.COMPILER_NICE).contains(self));
-        } finally {
-            done.countDown();
-            t.join(10_000);
         }
+    }
+
+    @Test
+    void nothingMovesWhenTheCallerIsAtNice19Too() throws Exception {
+        try (Lowered t = Lowered.start()) {
+            AtomicReference<Object> result = new AtomicReference<>();
+            // the caller lowers itself first, as in a daemon started at nice 19 all threads are
+            Thread caller = new Thread(() -> {
+                try {
+                    lower();
+                    result.set(JitThreads.toIdle());
+                } catch (Exception e) {
+                    result.set(e);
+                }
+            }, "caller");
+            caller.start();
+            caller.join(10_000);
+
+            assertEquals(List.of(), result.get());
+            assertEquals("0", policy(t.tid), "the other nice-19 thread stays in the normal class");
+        }
+    }
+
+    /** A thread that lowered itself to nice 19 and waits until closed. */
+    private static final class Lowered implements AutoCloseable {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final Thread thread;
+        private volatile int tid;
+
+        private Lowered() throws InterruptedException {
+            CountDownLatch lowered = new CountDownLatch(1);
+            thread = new Thread(() -> {
+                try {
+                    tid = tid();
+                    lower();
+                    lowered.countDown();
+                    done.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "nice-19");
+            thread.setDaemon(true);
+            thread.start();
+            assertTrue(lowered.await(10, TimeUnit.SECONDS), "thread lowered to nice 19");
+        }
+
+        static Lowered start() throws InterruptedException {
+            return new Lowered();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            done.countDown();
+            thread.join(10_000);
+        }
+    }
+
+    private static void lower() {
+        if (Prio.C.setpriority(0, 0, JitThreads.COMPILER_NICE) != 0) {
+            throw new IllegalStateException("setpriority: errno " + Native.getLastError());
+        }
+    }
+
+    private static int tid() throws IOException {
+        return Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
     }
 
     private static String policy(int tid) throws Exception {
