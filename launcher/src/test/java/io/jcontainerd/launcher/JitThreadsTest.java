@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -51,9 +52,11 @@ class JitThreadsTest {
     void nothingMovesWhenTheCallerIsAtNice19Too() throws Exception {
         try (Lowered t = Lowered.start()) {
             AtomicReference<Object> result = new AtomicReference<>();
+            AtomicInteger callerTid = new AtomicInteger();
             // the caller lowers itself first, as in a daemon started at nice 19 all threads are
             Thread caller = new Thread(() -> {
                 try {
+                    callerTid.set(tid());
                     lower();
                     result.set(JitThreads.toIdle());
                 } catch (Exception e) {
@@ -62,6 +65,7 @@ class JitThreadsTest {
             }, "caller");
             caller.start();
             caller.join(10_000);
+            awaitGone(callerTid.get());
 
             assertEquals(List.of(), result.get());
             assertEquals("0", policy(t.tid), "the other nice-19 thread stays in the normal class");
@@ -99,7 +103,21 @@ class JitThreadsTest {
         public void close() throws InterruptedException {
             done.countDown();
             thread.join(10_000);
+            awaitGone(tid);
         }
+    }
+
+    /**
+     * Waits until thread {@code tid} has left /proc: a joined Java thread's kernel thread may still be
+     * listed, at its nice value, for a moment after, and the next test would find it.
+     */
+    private static void awaitGone(int tid) throws InterruptedException {
+        Path task = Path.of("/proc/self/task/" + tid);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(task) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertFalse(Files.exists(task), "thread " + tid + " has ended");
     }
 
     private static void lower() {
