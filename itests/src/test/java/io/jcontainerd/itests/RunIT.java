@@ -428,13 +428,8 @@ public class RunIT {
     public void onlyTheCompilerThreadsRunAtALowerPriority() throws Exception {
         Map<String, String> compilers = new TreeMap<>();
         Map<String, String> others = new TreeMap<>();
-        try (var threads = Files.list(Path.of("/proc/" + ours.process().pid() + "/task"))) {
-            for (Path t : threads.toList()) {
-                String[] stat = statFields(t.resolve("stat"));
-                String name = stat[0] + "/" + t.getFileName();
-                (stat[0].matches("C[12] CompilerThre.*|Training replay|Sweeper thread") ? compilers : others).put(name, priority(stat));
-            }
-        }
+        threadPriorities(ours.process().pid()).forEach((name, priority) ->
+                (name.matches("(C[12] CompilerThre.*|Training replay|Sweeper thread)/\\d+") ? compilers : others).put(name, priority));
         // nice 19 in the idle scheduling class (5, SCHED_IDLE); all else nice 0 in the normal class (0)
         assertTrue(compilers.toString(), !compilers.isEmpty() && compilers.values().stream().allMatch("19/5"::equals));
         assertTrue(others.toString(), others.values().stream().allMatch("0/0"::equals));
@@ -451,16 +446,29 @@ public class RunIT {
     @Test
     public void aDaemonStartedAtAnotherNiceValueKeepsItInAllItsThreads() throws Exception {
         try (Daemon niced = Daemon.create("").nice(5).start()) {
-            Map<String, String> threads = new TreeMap<>();
-            try (var tasks = Files.list(Path.of("/proc/" + niced.process().pid() + "/task"))) {
-                for (Path t : tasks.toList()) {
-                    String[] stat = statFields(t.resolve("stat"));
-                    threads.put(stat[0] + "/" + t.getFileName(), priority(stat));
-                }
-            }
+            Map<String, String> threads = threadPriorities(niced.process().pid());
             assertTrue(threads.toString(), threads.keySet().stream().anyMatch(n -> n.startsWith("C1 CompilerThre")));
             assertTrue(threads.toString(), threads.values().stream().allMatch("5/0"::equals));
         }
+    }
+
+    /** {@code name/tid} to {@link #priority} of each thread of process {@code pid}; one that ends meanwhile is left out. */
+    private static Map<String, String> threadPriorities(long pid) throws IOException {
+        Map<String, String> threads = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String[] stat = statFields(t.resolve("stat"));
+                    threads.put(stat[0] + "/" + t.getFileName(), priority(stat));
+                } catch (IOException e) {
+                    if (Files.exists(t)) {
+                        throw e;
+                    }
+                    // a short-lived thread (the daemon starts and ends some) is gone
+                }
+            }
+        }
+        return threads;
     }
 
     /** A thread's or process's nice value and scheduling policy, {@code nice/policy}. */
