@@ -1,5 +1,6 @@
 package io.jcontainerd.bench;
 
+import io.jcontainerd.itests.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,9 +86,8 @@ final class Daemons {
 
     /** User plus system CPU time of a process, in milliseconds. */
     static long cpuMillis(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return ticksToMillis(Long.parseLong(f[11]) + Long.parseLong(f[12]));
+        String[] f = Processes.statFields(Path.of("/proc/" + pid + "/stat"));
+        return ticksToMillis(Long.parseLong(f[12]) + Long.parseLong(f[13]));
     }
 
     /**

@@ -192,6 +192,21 @@ public final class Processes {
         return false;
     }
 
+    /**
+     * A /proc {@code stat} file's fields: [0] the command name (field 2, whose parentheses may hold
+     * spaces and parentheses themselves, so the rest is counted from the last ')'), then the fields
+     * after it, so that [i] is field i + 2 of proc(5): state [1], nice [17], utime [12], policy [39].
+     */
+    public static String[] statFields(Path stat) throws IOException {
+        String s = Files.readString(stat);
+        int close = s.lastIndexOf(')');
+        String[] rest = s.substring(close + 2).trim().split(" ");
+        String[] out = new String[rest.length + 1];
+        out[0] = s.substring(s.indexOf('(') + 1, close);
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
+    }
+
     /** Deletes a directory tree (after the processes using it are gone). */
     static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {

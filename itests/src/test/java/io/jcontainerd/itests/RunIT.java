@@ -419,10 +419,10 @@ public class RunIT {
     }
 
     /**
-     * The launcher runs the JIT's compiler threads at nice 19 (as root; the JVM counts among them its
-     * training-replay thread on JDK 25 with an AOT cache and its code cache sweeper on JDK 17); no other
-     * thread of the daemon, and so neither a shim it starts nor a container, may run at anything but
-     * nice 0.
+     * The launcher runs the JIT's compiler threads at nice 19 in the idle scheduling class (as root;
+     * the JVM counts among them its training-replay thread on JDK 25 with an AOT cache and its code
+     * cache sweeper on JDK 17); no other thread of the daemon, and so neither a shim it starts nor a
+     * container, may run at anything but nice 0 in the normal class.
      */
     @Test
     public void onlyTheCompilerThreadsRunAtALowerPriority() throws Exception {
@@ -436,8 +436,8 @@ public class RunIT {
         try {
             ProcessHandle task = ProcessHandle.of(runSleeping(ours.socket, "nice1")).orElseThrow();
             ProcessHandle shim = task.parent().orElseThrow();
-            assertEquals("container", "0/0", priority(statFields(Path.of("/proc/" + task.pid() + "/stat"))));
-            assertEquals("shim", "0/0", priority(statFields(Path.of("/proc/" + shim.pid() + "/stat"))));
+            assertEquals("container", "0/0", priority(Processes.statFields(Path.of("/proc/" + task.pid() + "/stat"))));
+            assertEquals("shim", "0/0", priority(Processes.statFields(Path.of("/proc/" + shim.pid() + "/stat"))));
         } finally {
             cleanUp(ours.socket);
         }
@@ -458,7 +458,7 @@ public class RunIT {
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path t : tasks.toList()) {
                 try {
-                    String[] stat = statFields(t.resolve("stat"));
+                    String[] stat = Processes.statFields(t.resolve("stat"));
                     threads.put(stat[0] + "/" + t.getFileName(), priority(stat));
                 } catch (IOException e) {
                     if (Files.exists(t)) {
@@ -471,20 +471,9 @@ public class RunIT {
         return threads;
     }
 
-    /** A thread's or process's nice value and scheduling policy, {@code nice/policy}. */
+    /** A thread's or process's nice value and scheduling policy, {@code nice/policy}, from {@link Processes#statFields}. */
     private static String priority(String[] stat) {
         return stat[17] + "/" + stat[39];
-    }
-
-    /** A /proc stat file's fields: [0] the command name, then the fields after it (state first), so nice is [17] and the policy [39]. */
-    private static String[] statFields(Path stat) throws IOException {
-        String s = Files.readString(stat);
-        int close = s.lastIndexOf(')');
-        String[] rest = s.substring(close + 2).trim().split(" ");
-        String[] out = new String[rest.length + 1];
-        out[0] = s.substring(s.indexOf('(') + 1, close);
-        System.arraycopy(rest, 0, out, 1, rest.length);
-        return out;
     }
 
     @Test
