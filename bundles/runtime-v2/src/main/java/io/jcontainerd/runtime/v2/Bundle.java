@@ -101,6 +101,50 @@ record Bundle(String id, String namespace, Path path) {
         return b.fill(root, remappedGid, spec);
     }
 
+    /**
+     * Makes a deleted task's bundle, whose shim lives on, a placeholder bundle named {@code .<id>} again,
+     * for {@link #adopt}: what is left on rootfs is unmounted, rootfs and the work directory are removed,
+     * then the directory is renamed and emptied but for the shim's {@code address} and {@code log}, with
+     * an empty spec and the placeholder's owner and mode. A failure before the rename leaves the bundle
+     * where it was, for {@link #delete}; after it, the placeholder is removed. Either way it throws.
+     */
+    Bundle recycle(Mounter mounter, String id) throws IOException {
+        Path work = null;
+        try {
+            work = Files.readSymbolicLink(path.resolve("work"));
+        } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
+            // no work directory
+        }
+        if (Files.isDirectory(rootfs(), LinkOption.NOFOLLOW_LINKS)) {
+            mounter.unmountAll(rootfs(), false);
+            Files.delete(rootfs()); // must be empty: nothing is removed below a mount that stayed
+        }
+        if (work != null) {
+            atomicDelete(work);
+        }
+        Bundle b = new Bundle(id, namespace, path.resolveSibling("." + id));
+        Files.move(path, b.path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try (Stream<Path> s = Files.list(b.path)) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.equals("address") && !name.equals("log")) {
+                    removeTree(p);
+                }
+            }
+            Files.writeString(b.path.resolve(CONFIG), "{}");
+            Files.setAttribute(b.path, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(b.path, OWNER_ONLY);
+            return b;
+        } catch (IOException | RuntimeException e) {
+            try {
+                removeTree(b.path);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
     /** As containerd's os.Mkdir reports an existing bundle: no error class, so Unknown. */
     private static ContainerdException exists(Bundle b, Exception cause) {
         return new ContainerdException(ErrorCode.UNKNOWN, "mkdir " + b.path + ": file exists", cause);

@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The v2 task runtime (containerd's shim manager and task manager in one): one shim per task, started
- * from the task's bundle, reached over ttrpc. A shim whose connection closes before its task was
+ * The v2 task runtime (containerd's shim manager and task manager in one): one shim per task at a time,
+ * started from the task's bundle or ahead of it (see {@link WarmShims}), reached over ttrpc. A shim whose connection closes before its task was
  * deleted through it is cleaned up with its {@code delete} command; if its task was still listed, the
  * task's exit and deletion are published here, since the shim can no longer publish them.
  */
@@ -116,6 +116,11 @@ public class ShimManager implements PlatformRuntime {
             "io.kubernetes.cri.sandbox-id");
     /** The shim that warm shims are of: runc's, whose tasks are created under their own id and bundle. */
     private static final String WARMABLE_SHIM = "containerd-shim-runc-v2";
+    /**
+     * The most tasks one warm shim serves: after its task's deletion a warm shim goes back to the warm
+     * shims while they want one, up to this many tasks, and then stops as any shim does.
+     */
+    static final int MAX_SERVED = 100;
 
     private final Config config;
     private final ShimBinaries binaries;
@@ -140,6 +145,7 @@ public class ShimManager implements PlatformRuntime {
     /** The reconnection to the shims of a previous daemon ({@link #loadExisting}). */
     private volatile CompletableFuture<Void> restored = CompletableFuture.completedFuture(null);
     private final WarmShims warm;
+    private final int maxServed;
 
     private static final class Entry {
         volatile ShimTask task;
@@ -147,17 +153,31 @@ public class ShimManager implements PlatformRuntime {
         volatile boolean deleted;
         /** The shim's socket. */
         volatile Path socket;
+        /** A warm shim's key, for its return to the warm shims after the task's deletion; null for others. */
+        volatile WarmShims.Key warmKey;
+        /** How many tasks the shim has served, this one included. */
+        volatile int served = 1;
+        /** The shim went back to the warm shims: its connection and log are no longer this task's. */
+        volatile boolean recycled;
         final CompletableFuture<Void> cleaned = new CompletableFuture<>();
         ShimLog log;
     }
 
     public ShimManager(Config config, EventPublisher events, Mounter mounter, PrintStream logSink) {
+        this(config, events, mounter, logSink, WarmShims.SETTLE, MAX_SERVED);
+    }
+
+    /** As above; warm shims start {@code settle} after the last create, and serve up to {@code maxServed} tasks. */
+    ShimManager(Config config, EventPublisher events, Mounter mounter, PrintStream logSink, Duration settle,
+            int maxServed) {
         this.config = config;
         this.binaries = new ShimBinaries(config.searchPath());
         this.events = events;
         this.mounter = mounter;
         this.logSink = logSink;
-        this.warm = new WarmShims(config.warm().max(), config.warm().idle(), this::startWarm, this::stopWarm);
+        this.maxServed = maxServed;
+        this.warm = new WarmShims(config.warm().max(), config.warm().idle(), settle, this::startWarm, this::stopWarm,
+                System::nanoTime);
     }
 
     @Override
@@ -236,6 +256,8 @@ public class ShimManager implements PlatformRuntime {
             if (w != null) {
                 entry.log = w.log();
                 entry.socket = w.socket();
+                entry.warmKey = key;
+                entry.served = w.served() + 1;
                 client = w.client();
             } else {
                 entry.log = ShimLog.open(bundle, logSink);
@@ -295,7 +317,7 @@ public class ShimManager implements PlatformRuntime {
             ShimBinary shim = new ShimBinary(key.binary(), placeholder, config.grpcAddress(), config.ttrpcAddress(),
                     config.publishBinary(), config.debug());
             Path socket = shim.start(key.optionBytes());
-            return new WarmShims.Warm(placeholder, socket, TtrpcClient.connect(socket), log);
+            return new WarmShims.Warm(placeholder, socket, TtrpcClient.connect(socket), log, 0);
         } catch (IOException | RuntimeException e) {
             if (log != null) {
                 log.close();
@@ -397,7 +419,8 @@ public class ShimManager implements PlatformRuntime {
     /**
      * Task/Delete, then the task leaves the list (so its shim's exit publishes nothing) and the delete
      * answers; the shim's Shutdown, the closing of its connection and the bundle's removal follow in
-     * the background (see {@link #stopping}). Only when the shim could not delete its task does the
+     * the background (see {@link #stopping}), or a warm shim's {@link #recycle return} to the warm
+     * shims. Only when the shim could not delete its task does the
      * shim's {@code delete} command run, and then all of it before answering (a clean end needs none,
      * and its delayed run could meet a new task of the same id).
      */
@@ -430,7 +453,11 @@ public class ShimManager implements PlatformRuntime {
         entry.deleted = true;
         String key = stoppingKey(namespace, id);
         try {
-            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> stopShim(task, entry), cleanups);
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+                if (!recycle(task, entry)) {
+                    stopShim(task, entry);
+                }
+            }, cleanups);
             stopping.put(key, stopped); // before the id is free again, so that a new create finds it
             stopped.whenComplete((v, e) -> stopping.remove(key, stopped));
         } catch (RejectedExecutionException closed) {
@@ -461,6 +488,34 @@ public class ShimManager implements PlatformRuntime {
         }
     }
 
+    /**
+     * Gives a deleted task's warm shim back to the warm shims if they want one for its key and it has
+     * served fewer than {@link #maxServed} tasks: its bundle becomes a placeholder bundle again
+     * ({@link Bundle#recycle}). False if it was not given back (the bundle is then where it was, or
+     * gone), and the caller stops it as any shim; true if it was given back, or stopped here as a warm
+     * shim when the warm shims had meanwhile got enough.
+     */
+    private boolean recycle(ShimTask task, Entry entry) {
+        WarmShims.Key key = entry.warmKey;
+        if (key == null || closing || entry.served >= maxServed || !warm.wants(key)) {
+            return false;
+        }
+        Bundle placeholder;
+        try {
+            placeholder = task.bundle.recycle(mounter, WARM + Long.toHexString(
+                    java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "shim of " + task.id() + " not kept warm: " + e);
+            return false;
+        }
+        entry.recycled = true;
+        WarmShims.Warm w = new WarmShims.Warm(placeholder, entry.socket, task.client, entry.log, entry.served);
+        if (!warm.offer(key, w)) {
+            stopWarm(w);
+        }
+        return true;
+    }
+
     private void stopShim(ShimTask task, Entry entry) {
         try {
             task.shutdown(config.timeouts().shutdown());
@@ -484,8 +539,8 @@ public class ShimManager implements PlatformRuntime {
 
     /** After the shim's connection closed: its delete command, and the events if its task was still listed. */
     private void afterClose(ShimTask task, Entry entry) {
-        if (closing) {
-            return; // the daemon stops; the shim goes on
+        if (closing || entry.recycled) {
+            return; // the daemon stops and the shim goes on, or the shim is a warm one again
         }
         String ns = task.namespace();
         String id = task.id();

@@ -31,8 +31,10 @@ import java.util.function.LongSupplier;
  * ten), up to {@code max}. They are started one at a time, {@link #SETTLE} after the last create ended
  * and only while no create is under way, so that starting them never competes with a create; a key
  * unused for {@code idle} has its shims stopped, and so has every key on {@link #close}. A warm shim
- * whose connection closes is dropped. Which shim can be taken, how shims are started and stopped is
- * the caller's ({@code start}, {@code stop}).
+ * whose connection closes is dropped. A shim whose task was deleted can be {@link #offer offered} back
+ * and is kept if its key still wants one, so that a task that ends soon after its create spares the
+ * next one a start. Which shim can be taken, how shims are started and stopped is the caller's
+ * ({@code start}, {@code stop}).
  */
 final class WarmShims implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WarmShims.class.getName());
@@ -58,10 +60,11 @@ final class WarmShims implements AutoCloseable {
      * @param socket its ttrpc socket
      * @param client the connection to it
      * @param log    the copy of its log
+     * @param served how many tasks it has served
      */
-    record Warm(Bundle bundle, Path socket, TtrpcClient client, ShimLog log, AtomicBoolean claimed) {
-        Warm(Bundle bundle, Path socket, TtrpcClient client, ShimLog log) {
-            this(bundle, socket, client, log, new AtomicBoolean());
+    record Warm(Bundle bundle, Path socket, TtrpcClient client, ShimLog log, int served, AtomicBoolean claimed) {
+        Warm(Bundle bundle, Path socket, TtrpcClient client, ShimLog log, int served) {
+            this(bundle, socket, client, log, served, new AtomicBoolean());
         }
 
         /** True for exactly one caller: the create that takes it, or whoever stops it. */
@@ -78,6 +81,7 @@ final class WarmShims implements AutoCloseable {
     static final Duration SETTLE = Duration.ofMillis(40);
 
     private final int max;
+    private final Duration settle;
     private final Duration idle;
     private final Function<Key, Warm> start;
     private final Consumer<Warm> stop;
@@ -101,11 +105,14 @@ final class WarmShims implements AutoCloseable {
      * @param stop   stops a shim that no task took and removes its bundle
      */
     WarmShims(int max, Duration idle, Function<Key, Warm> start, Consumer<Warm> stop) {
-        this(max, idle, start, stop, System::nanoTime);
+        this(max, idle, SETTLE, start, stop, System::nanoTime);
     }
 
-    WarmShims(int max, Duration idle, Function<Key, Warm> start, Consumer<Warm> stop, LongSupplier clock) {
+    /** As above; {@code settle} in place of {@link #SETTLE}. */
+    WarmShims(int max, Duration idle, Duration settle, Function<Key, Warm> start, Consumer<Warm> stop,
+            LongSupplier clock) {
         this.max = Math.max(0, max);
+        this.settle = settle;
         this.idle = idle;
         this.start = start;
         this.stop = stop;
@@ -146,7 +153,7 @@ final class WarmShims implements AutoCloseable {
             }
         }
         try {
-            worker.schedule(this::refill, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+            worker.schedule(this::refill, settle.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             // closed meanwhile
         }
@@ -174,6 +181,26 @@ final class WarmShims implements AutoCloseable {
             }
             return null;
         }
+    }
+
+    /** Whether a shim for {@code key} would be kept now: one was asked for lately and fewer are ready than wanted. */
+    synchronized boolean wants(Key key) {
+        return !closed && used.containsKey(key) && ready(key) < target();
+    }
+
+    /**
+     * A shim whose task was deleted, for the next task of {@code key}: kept if it is {@link #wants
+     * wanted} and its connection is open (true), else left to the caller (false).
+     */
+    boolean offer(Key key, Warm w) {
+        synchronized (this) {
+            if (!wants(key) || w.client().closed().isDone()) {
+                return false;
+            }
+            ready.computeIfAbsent(key, k -> new ArrayDeque<>()).add(w);
+        }
+        w.client().closed().thenRun(() -> dropClosed(key, w));
+        return true;
     }
 
     /** How many shims are ready for tasks of {@code namespace}. */
@@ -247,7 +274,7 @@ final class WarmShims implements AutoCloseable {
     }
 
     private synchronized boolean needs(Key key) {
-        return !closed && creating == 0 && used.containsKey(key) && ready(key) < target();
+        return creating == 0 && wants(key);
     }
 
     private synchronized boolean add(Key key, Warm w) {

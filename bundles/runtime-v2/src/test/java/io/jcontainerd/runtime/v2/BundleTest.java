@@ -104,4 +104,54 @@ class BundleTest {
                 tmp.resolve("root"), tmp.resolve("state"), "ns", "-bad", "{}".getBytes(UTF_8))).code());
         assertEquals("{}", Files.readString(placeholder.resolve("config.json")));
     }
+
+    /** A deleted task's bundle whose shim lives on: back to a placeholder, with nothing of the task left. */
+    @Test
+    void aRecycledBundleIsAPlaceholderAgainWithTheShimsAddressAndLog() throws Exception {
+        String spec = """
+                {"ociVersion":"1.0.2-dev","linux":{"gidMappings":[{"containerID":0,"hostID":200000,"size":1}],
+                  "namespaces":[{"type":"user"}]}}""";
+        Bundle b = Bundle.create(tmp.resolve("root"), tmp.resolve("state"), "ns", "t7", spec.getBytes(UTF_8));
+        Files.writeString(b.path().resolve("address"), "unix:///run/containerd/s/abc");
+        Files.writeString(b.path().resolve("log"), "");
+        Files.writeString(b.path().resolve("init.pid"), "42");
+        Files.writeString(b.path().resolve("log.json"), "");
+        Files.writeString(tmp.resolve("root/ns/t7/state"), "x");
+        Path lower = Files.createDirectories(tmp.resolve("lower"));
+        Files.writeString(lower.resolve("kept"), "a file of the image");
+        io.jcontainerd.mount.linux.LinuxMounter mounter = new io.jcontainerd.mount.linux.LinuxMounter();
+        mounter.mountAll(java.util.List.of(new io.jcontainerd.mount.Mount("bind", lower.toString(),
+                java.util.List.of("rbind", "rw"))), b.rootfs());
+        try {
+            Bundle p = b.recycle(mounter, "warm~9");
+            assertEquals(tmp.resolve("state/ns/.warm~9"), p.path());
+            assertEquals("warm~9", p.id());
+            assertFalse(Files.exists(b.path(), LinkOption.NOFOLLOW_LINKS));
+            assertFalse(Files.exists(tmp.resolve("root/ns/t7"), LinkOption.NOFOLLOW_LINKS), "the work directory");
+            try (java.util.stream.Stream<Path> files = Files.list(p.path())) {
+                assertEquals(java.util.List.of("address", "config.json", "log"),
+                        files.map(f -> f.getFileName().toString()).sorted().toList());
+            }
+            assertEquals("unix:///run/containerd/s/abc", Files.readString(p.path().resolve("address")));
+            assertEquals("{}", Files.readString(p.path().resolve("config.json")));
+            assertEquals("rwx------", mode(p.path()));
+            assertEquals(0, gid(p.path()));
+            assertEquals("a file of the image", Files.readString(lower.resolve("kept")), "unmounted, not emptied");
+            assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(b.rootfs().toString()));
+        } finally {
+            mounter.unmountAll(b.rootfs(), true);
+        }
+    }
+
+    /** Something other than a mount in rootfs: nothing is removed below it, and the bundle stays for its removal. */
+    @Test
+    void aBundleWhoseRootfsIsNotEmptyIsNotRecycled() throws Exception {
+        Bundle b = Bundle.create(tmp.resolve("root"), tmp.resolve("state"), "ns", "t8", "{}".getBytes(UTF_8));
+        Files.writeString(b.rootfs().resolve("stray"), "x");
+        io.jcontainerd.mount.linux.LinuxMounter mounter = new io.jcontainerd.mount.linux.LinuxMounter();
+        assertThrows(java.nio.file.DirectoryNotEmptyException.class, () -> b.recycle(mounter, "warm~8"));
+        assertEquals("x", Files.readString(b.rootfs().resolve("stray")));
+        assertEquals("{}", Files.readString(b.path().resolve("config.json")));
+        assertFalse(Files.exists(tmp.resolve("state/ns/.warm~8")));
+    }
 }

@@ -81,11 +81,15 @@ class ShimManagerTest {
     }
 
     private ShimManager manager(ShimManager.Warming warming) {
+        return manager(warming, WarmShims.SETTLE, ShimManager.MAX_SERVED);
+    }
+
+    private ShimManager manager(ShimManager.Warming warming, java.time.Duration settle, int maxServed) {
         return new ShimManager(new ShimManager.Config(tmp.resolve("root"), tmp.resolve("state"), tmp.resolve("runc"),
                 tmp.resolve("grpc.sock").toString(), tmp.resolve("grpc.sock.ttrpc").toString(), "/bin/true",
                 System.getenv("PATH"), false, ShimManager.Timeouts.DEFAULTS, warming),
                 (n, topic, event) -> events.add(new Published(n, topic, event)), mounter,
-                new PrintStream(new ByteArrayOutputStream()));
+                new PrintStream(new ByteArrayOutputStream()), settle, maxServed);
     }
 
     @AfterEach
@@ -221,6 +225,8 @@ class ShimManagerTest {
     /** Docker's restart policy and `ctr task rm` then `ctr task start` do this: the new task waits for the old shim. */
     @Test
     void aTaskCreatedAgainAtOnceUnderTheSameIdGetsAShimOfItsOwn() throws Exception {
+        manager.close();
+        manager = manager(ShimManager.Warming.NONE); // shims started for their tasks, as containerd's
         RuntimeTask first = create("sh", "-c", "exit 3");
         first.start();
         assertEquals(3, first.waitExit().status());
@@ -314,6 +320,8 @@ class ShimManagerTest {
         assertEquals(6, exit.status());
         assertEquals(pid, exit.pid());
         assertEquals(Status.STOPPED, t.state().status());
+        waitFor(() -> manager.warmShimsReady(ns) == 1); // the next one started: this one is not wanted back
+        assertEquals(1, manager.warmShimsReady(ns));
         assertEquals(6, manager.delete(ns, t.id()).status());
         assertGone(warmShim);
         waitFor(() -> !Files.exists(bundle));
@@ -324,6 +332,59 @@ class ShimManagerTest {
         assertTrue(events.isEmpty(), events.toString());
         oneWarmShim(); // and the next one waits
         assertEquals(Status.CREATED, first.state().status());
+    }
+
+    /**
+     * A task that ends before the next warm shim started (here: before a long settling time) gives its
+     * warm shim back, emptied, for the next task; after the most tasks a shim serves, it stops.
+     */
+    @Test
+    void aDeletedTasksWarmShimTakesTheNextTaskUntilItServedTheMost() throws Exception {
+        manager.close();
+        manager = manager(ShimManager.Warming.DEFAULTS, java.time.Duration.ofSeconds(2), 2);
+        create("true");
+        Path warm = oneWarmShim();
+        long shim = shimsIn(warm).get(0);
+        String address = Files.readString(warm.resolve("address"));
+
+        RuntimeTask t1 = create("sh", "-c", "exit 6");
+        Path bundle1 = tmp.resolve("state").resolve(ns).resolve(t1.id());
+        assertEquals(shim, ((ShimTask) t1).connect(null).getShimPid());
+        t1.start();
+        assertEquals(6, t1.waitExit().status());
+        assertEquals(6, manager.delete(ns, t1.id()).status());
+        Path again = oneWarmShim();
+        assertEquals(List.of(shim), shimsIn(again), "the same shim, warm again");
+        assertFalse(Files.exists(bundle1), "its bundle became the placeholder");
+        assertFalse(Files.exists(tmp.resolve("root").resolve(ns).resolve(t1.id())), "the work directory went");
+        assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(bundle1.toString()));
+        try (java.util.stream.Stream<Path> files = Files.list(again)) {
+            assertEquals(List.of("address", "config.json", "log"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertEquals("{}", Files.readString(again.resolve("config.json")));
+        assertEquals(address, Files.readString(again.resolve("address")));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(again)));
+
+        waitFor(() -> forwarded.size() >= 5); // the first task's create, then t1's four
+        assertEquals(5, forwarded.size(), forwarded.toString());
+        forwarded.clear();
+        RuntimeTask t2 = create("sh", "-c", "exit 5");
+        assertEquals(shim, ((ShimTask) t2).connect(null).getShimPid());
+        assertFalse(Files.exists(again));
+        int pid = t2.start();
+        Exit exit = t2.waitExit();
+        assertEquals(5, exit.status());
+        assertEquals(pid, exit.pid());
+        assertEquals(5, manager.delete(ns, t2.id()).status());
+        assertGone(shim); // its second task: the most here
+        waitFor(() -> forwarded.size() >= 4);
+        assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"), forwarded,
+                "the shim publishes its second task's events");
+        assertTrue(events.isEmpty(), events.toString());
+        Path bundle2 = tmp.resolve("state").resolve(ns).resolve(t2.id());
+        waitFor(() -> !Files.exists(bundle2));
+        assertFalse(Files.exists(bundle2));
     }
 
     @Test
