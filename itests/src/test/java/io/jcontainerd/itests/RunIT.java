@@ -275,8 +275,34 @@ public class RunIT {
         assertTrue(r.toString(), r.out().contains("/dev/pts/0"));
     }
 
+    /**
+     * Twice: the first time most runs start shims of their own, after which warm shims are started
+     * (up to ten); the second time they take those, and shims whose run ended soon enough go back to
+     * being warm shims.
+     */
     @Test
     public void twentyParallelRunsAllSucceed() throws Exception {
+        Path bundles = ours.state.resolve("io.containerd.runtime.v2.task").resolve(ns);
+        Path work = ours.root.resolve("io.containerd.runtime.v2.task").resolve(ns);
+        twentyAtOnce();
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (warmShims(bundles) < 10 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(10, warmShims(bundles));
+        twentyAtOnce();
+        // the shims either stopped or became warm shims again: no task's bundle, work directory or
+        // mount is left, and each placeholder holds only its shim's address and log and an empty spec
+        deadline = System.currentTimeMillis() + 15_000;
+        String left = leftByRuns(bundles, work);
+        while (!left.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            left = leftByRuns(bundles, work);
+        }
+        assertEquals("", left);
+    }
+
+    private static void twentyAtOnce() throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
         try {
             List<java.util.concurrent.Future<Processes.Result>> runs = new ArrayList<>();
@@ -294,6 +320,43 @@ public class RunIT {
         }
         assertEquals(List.of(), ctr(ours.socket, "tasks", "ls", "-q").out().lines().filter(l -> l.startsWith("p")).toList());
         assertEquals(List.of(), ctr(ours.socket, "containers", "ls", "-q").out().lines().filter(l -> l.startsWith("p")).toList());
+    }
+
+    /** How many warm shims' placeholders under {@code bundles} have their shim's address. */
+    private static long warmShims(Path bundles) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(bundles)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".warm~") && Files.exists(p.resolve("address")))
+                    .count();
+        }
+    }
+
+    /** What of the parallel runs' tasks is still under {@code bundles} and {@code work}, or mounted; empty if nothing. */
+    private static String leftByRuns(Path bundles, Path work) throws IOException {
+        StringBuilder left = new StringBuilder();
+        for (Path dir : List.of(bundles, work)) {
+            try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    String name = p.getFileName().toString();
+                    if (name.matches("\\.?p\\d+")) {
+                        left.append(p).append('\n');
+                    } else if (dir == bundles && name.startsWith(".warm~")) {
+                        try (java.util.stream.Stream<Path> files = Files.list(p)) {
+                            List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
+                            if (!names.equals(List.of("address", "config.json", "log"))) {
+                                left.append(p).append(' ').append(names).append('\n');
+                            }
+                        } catch (java.nio.file.NoSuchFileException gone) {
+                            // stopped meanwhile
+                        }
+                    }
+                }
+            } catch (java.nio.file.NoSuchFileException none) {
+                // nothing there at all
+            }
+        }
+        Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(bundles.toString() + "/p"))
+                .forEach(l -> left.append(l).append('\n'));
+        return left.toString();
     }
 
     /** Shims outlive the daemon: after kill -9 and a new start the task is there again, with the same pid. */
