@@ -36,9 +36,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The v2 task runtime (containerd's shim manager and task manager in one): one shim per task at a time,
- * started from the task's bundle or ahead of it (see {@link WarmShims}), reached over ttrpc. A shim whose connection closes before its task was
- * deleted through it is cleaned up with its {@code delete} command; if its task was still listed, the
- * task's exit and deletion are published here, since the shim can no longer publish them.
+ * started from the task's bundle or ahead of it (see {@link WarmShims}), reached over ttrpc. A shim
+ * whose connection closes before its task was deleted through it is cleaned up with its {@code delete}
+ * command; if its task was still listed, the task's exit and deletion are published here, since the
+ * shim can no longer publish them.
  */
 public class ShimManager implements PlatformRuntime {
     private static final System.Logger LOG = System.getLogger(ShimManager.class.getName());
@@ -118,7 +119,8 @@ public class ShimManager implements PlatformRuntime {
     private static final String WARMABLE_SHIM = "containerd-shim-runc-v2";
     /**
      * The most tasks one warm shim serves: after its task's deletion a warm shim goes back to the warm
-     * shims while they want one, up to this many tasks, and then stops as any shim does.
+     * shims while they want one, up to this many tasks, and then stops as any shim does. This also
+     * bounds what its connection keeps: a listener for its closing per task it served.
      */
     static final int MAX_SERVED = 100;
 
@@ -420,9 +422,9 @@ public class ShimManager implements PlatformRuntime {
      * Task/Delete, then the task leaves the list (so its shim's exit publishes nothing) and the delete
      * answers; the shim's Shutdown, the closing of its connection and the bundle's removal follow in
      * the background (see {@link #stopping}), or a warm shim's {@link #recycle return} to the warm
-     * shims. Only when the shim could not delete its task does the
-     * shim's {@code delete} command run, and then all of it before answering (a clean end needs none,
-     * and its delayed run could meet a new task of the same id).
+     * shims. Only when the shim could not delete its task does the shim's {@code delete} command run,
+     * and then all of it before answering (a clean end needs none, and its delayed run could meet a
+     * new task of the same id).
      */
     @Override
     public Exit delete(String namespace, String id) {
