@@ -109,16 +109,8 @@ record Bundle(String id, String namespace, Path path) {
      * where it was, for {@link #delete}; after it, the placeholder is removed. Either way it throws.
      */
     Bundle recycle(Mounter mounter, String id) throws IOException {
-        Path work = null;
-        try {
-            work = Files.readSymbolicLink(path.resolve("work"));
-        } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
-            // no work directory
-        }
-        if (Files.isDirectory(rootfs(), LinkOption.NOFOLLOW_LINKS)) {
-            mounter.unmountAll(rootfs(), false);
-            Files.delete(rootfs()); // must be empty: nothing is removed below a mount that stayed
-        }
+        Path work = work();
+        removeRootfs(mounter);
         if (work != null) {
             atomicDelete(work);
         }
@@ -239,19 +231,31 @@ record Bundle(String id, String namespace, Path path) {
      * its files safe from the recursive removal.
      */
     void delete(Mounter mounter) throws IOException {
-        Path work = null;
-        try {
-            work = Files.readSymbolicLink(path.resolve("work"));
-        } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
-            // no work directory
-        }
-        if (Files.isDirectory(rootfs(), LinkOption.NOFOLLOW_LINKS)) {
-            mounter.unmountAll(rootfs(), false);
-            Files.deleteIfExists(rootfs());
-        }
+        Path work = work();
+        removeRootfs(mounter);
         atomicDelete(path);
         if (work != null) {
             atomicDelete(work);
+        }
+    }
+
+    /** The work directory the bundle links to, or null if it has none. */
+    private Path work() throws IOException {
+        try {
+            return Files.readSymbolicLink(path.resolve("work"));
+        } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Unmounts whatever is left on rootfs, then removes the directory, which must then be empty: a mount
+     * that would not go away keeps its files safe from any recursive removal after this.
+     */
+    private void removeRootfs(Mounter mounter) throws IOException {
+        if (Files.isDirectory(rootfs(), LinkOption.NOFOLLOW_LINKS)) {
+            mounter.unmountAll(rootfs(), false);
+            Files.deleteIfExists(rootfs());
         }
     }
 

@@ -310,7 +310,7 @@ public class ShimManager implements PlatformRuntime {
      * starts any, and connects to it.
      */
     private WarmShims.Warm startWarm(WarmShims.Key key) {
-        String id = WARM + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
+        String id = newWarmId();
         Bundle placeholder = null;
         ShimLog log = null;
         try {
@@ -329,6 +329,11 @@ public class ShimManager implements PlatformRuntime {
             }
             throw e instanceof RuntimeException re ? re : new java.io.UncheckedIOException(e.getMessage(), (IOException) e);
         }
+    }
+
+    /** A fresh id for a warm shim's placeholder bundle. */
+    private static String newWarmId() {
+        return WARM + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
     }
 
     /** Stops a warm shim that no task took and removes its placeholder bundle. */
@@ -504,8 +509,7 @@ public class ShimManager implements PlatformRuntime {
         }
         Bundle placeholder;
         try {
-            placeholder = task.bundle.recycle(mounter, WARM + Long.toHexString(
-                    java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1));
+            placeholder = task.bundle.recycle(mounter, newWarmId());
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "shim of " + task.id() + " not kept warm: " + e);
             return false;

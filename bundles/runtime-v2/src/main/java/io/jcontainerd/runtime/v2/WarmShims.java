@@ -101,14 +101,11 @@ final class WarmShims implements AutoCloseable {
     /**
      * @param max    the most shims to keep per key (0: none, and nothing is started)
      * @param idle   how long a key's shims are kept after its last use
+     * @param settle how long after the last create ended shims start ({@link #SETTLE} in the daemon)
      * @param start  starts a shim for a key (throws if it cannot)
      * @param stop   stops a shim that no task took and removes its bundle
+     * @param clock  nanoseconds, for the idle times
      */
-    WarmShims(int max, Duration idle, Function<Key, Warm> start, Consumer<Warm> stop) {
-        this(max, idle, SETTLE, start, stop, System::nanoTime);
-    }
-
-    /** As above; {@code settle} in place of {@link #SETTLE}. */
     WarmShims(int max, Duration idle, Duration settle, Function<Key, Warm> start, Consumer<Warm> stop,
             LongSupplier clock) {
         this.max = Math.max(0, max);
