@@ -59,6 +59,8 @@ final class ShimTask implements RuntimeTask {
     private final CallOptions options;
     /** The bound on state queries for Get and List ({@code io.containerd.timeout.task.state}). */
     private final Duration stateTimeout;
+    /** The task's pid once known (from its Create, else the first Connect); it never changes. */
+    private volatile int pid;
 
     ShimTask(Bundle bundle, ShimBinary binary, TtrpcClient client, Duration stateTimeout) {
         this.stateTimeout = stateTimeout;
@@ -98,7 +100,7 @@ final class ShimTask implements RuntimeTask {
         if (options != null) {
             b.setOptions(Protos.any(options));
         }
-        call("Create", b.build(), CreateTaskResponse.parser(), null);
+        pid = call("Create", b.build(), CreateTaskResponse.parser(), null).getPid();
     }
 
     /** The shim's {@code Connect}: its own pid and the task's. */
@@ -108,7 +110,12 @@ final class ShimTask implements RuntimeTask {
 
     @Override
     public int pid() {
-        return connect(null).getTaskPid();
+        int p = pid;
+        if (p == 0) {
+            p = connect(null).getTaskPid();
+            pid = p;
+        }
+        return p;
     }
 
     @Override

@@ -197,6 +197,8 @@ class ShimManagerTest {
         assertTrue(Files.isSymbolicLink(bundle.resolve("rootfs/bin")), "the shim mounted the rootfs");
         int pid = t.pid();
         assertTrue(pid > 0);
+        assertEquals(pid, ((ShimTask) t).connect(null).getTaskPid(), "the pid the shim's Create answered is the task's");
+        assertEquals(pid, t.state().pid());
         assertEquals(Status.CREATED, t.state().status());
         assertEquals(pid, t.start());
         Exit exit = t.waitExit();

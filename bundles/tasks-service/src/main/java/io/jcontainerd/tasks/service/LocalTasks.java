@@ -122,9 +122,9 @@ public class LocalTasks implements TaskService {
 
     @Override
     public int start(String namespace, String containerId, String execId) {
-        RuntimeProcess p = process(namespace, containerId, execId);
-        p.start();
-        return p.state().pid();
+        // the shim's answer to Start carries the pid; asking its State again would cost a round trip
+        // that waits behind the shim's handling of a process that exits at once
+        return process(namespace, containerId, execId).start();
     }
 
     @Override
