@@ -234,7 +234,7 @@ final class WarmShims implements AutoCloseable {
                     if (w.claim()) {
                         stop.accept(w);
                     }
-                    return;
+                    break;
                 }
                 w.client().closed().thenRun(() -> dropClosed(key, w));
             }
@@ -274,8 +274,12 @@ final class WarmShims implements AutoCloseable {
         return creating == 0 && wants(key);
     }
 
+    /**
+     * Adds a shim just started for {@code key}, unless the pool closed or no longer wants one: a shim
+     * {@link #offer offered} back while this one started may have taken its place.
+     */
     private synchronized boolean add(Key key, Warm w) {
-        if (closed) {
+        if (!wants(key)) {
             return false;
         }
         ready.computeIfAbsent(key, k -> new ArrayDeque<>()).add(w);
