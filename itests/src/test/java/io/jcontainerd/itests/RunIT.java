@@ -277,7 +277,7 @@ public class RunIT {
 
     /**
      * Twice: the first time most runs start shims of their own, after which warm shims are started
-     * (up to ten); the second time they take those, and shims whose run ended soon enough go back to
+     * (as many as creates overlapped, up to ten); the second time they take those, and shims whose run ended soon enough go back to
      * being warm shims.
      */
     @Test
@@ -285,11 +285,21 @@ public class RunIT {
         Path bundles = ours.state.resolve("io.containerd.runtime.v2.task").resolve(ns);
         Path work = ours.root.resolve("io.containerd.runtime.v2.task").resolve(ns);
         twentyAtOnce();
+        // as many as the most creates that were under way at once, which depends on how the twenty
+        // overlapped on this machine: more than one, at most ten; started one at a time, so waited for
+        // until their number holds for a second
         long deadline = System.currentTimeMillis() + 15_000;
-        while (warmShims(bundles) < 10 && System.currentTimeMillis() < deadline) {
+        long warm = warmShims(bundles);
+        long since = System.currentTimeMillis();
+        while (System.currentTimeMillis() < deadline && (warm < 2 || System.currentTimeMillis() - since < 1000)) {
             Thread.sleep(100);
+            long now = warmShims(bundles);
+            if (now != warm) {
+                warm = now;
+                since = System.currentTimeMillis();
+            }
         }
-        assertEquals(10, warmShims(bundles));
+        assertTrue("warm shims after a burst of twenty: " + warm, warm >= 2 && warm <= 10);
         twentyAtOnce();
         // the shims either stopped or became warm shims again: no task's bundle, work directory or
         // mount is left, and each placeholder holds only its shim's address and log and an empty spec
@@ -300,6 +310,7 @@ public class RunIT {
             left = leftByRuns(bundles, work);
         }
         assertEquals("", left);
+        assertTrue("warm shims after the second burst: " + warmShims(bundles), warmShims(bundles) <= 10);
     }
 
     private static void twentyAtOnce() throws Exception {
