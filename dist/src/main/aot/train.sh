@@ -99,10 +99,12 @@ if oci_image "$work/image" "$image" && c images import "$work/image.tar"; then
   c images ls
   fifos=$(ls /run/containerd/fifo 2>/dev/null)
   i=0
-  # 100 runs: daemon CPU per run, in blocks of 100 runs on a fresh daemon, went from 65-70, 50-55,
-  # 46-50, 40-44 ms (20 training runs) to 58, 29, 32, 32 ms; 300 gave 79-104, 30-40, 27-35, 27-35 ms
-  # (more C2 work in the first runs after a start). JCD_TRAIN_RUNS overrides it.
-  while [ $i -lt ${JCD_TRAIN_RUNS:-100} ]; do
+  # 300 runs: the methods C2 compiled here go straight to C2 after a start (bin/jcontainerd's
+  # SkipTier2IfPossible), so the more of a run's paths reach C2 in training, the sooner a fresh daemon
+  # is fast. RunBench after a start, four runs each: p50 0.87-0.92x containerd's with 300 training
+  # runs, 0.90-0.95x with 100 (benchmarks/README.md). Before that flag, 100 beat both 20 and 300.
+  # JCD_TRAIN_RUNS overrides it.
+  while [ $i -lt ${JCD_TRAIN_RUNS:-300} ]; do
     c run --rm "$image" "train-$i" true || break
     i=$((i + 1))
   done
