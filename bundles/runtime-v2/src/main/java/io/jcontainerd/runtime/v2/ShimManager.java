@@ -439,6 +439,27 @@ public class ShimManager implements PlatformRuntime {
             throw Errdefs.notFound("task %s", id);
         }
         ShimTask task = entry.task;
+        warm.deleting();
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable end = () -> {
+            if (ended.compareAndSet(false, true)) {
+                warm.deleted();
+            }
+        };
+        try {
+            return deleteTask(namespace, id, m, entry, task, end);
+        } catch (RuntimeException | Error e) {
+            end.run();
+            throw e;
+        }
+    }
+
+    /**
+     * {@link #delete}'s work. Once it has answered, the shim's recycling or stopping that follows runs
+     * {@code end}, which ends the delete for the warm shims.
+     */
+    private Exit deleteTask(String namespace, String id, Map<String, Entry> m, Entry entry, ShimTask task,
+            Runnable end) {
         Exit exit = null;
         ContainerdException shimError = null;
         try {
@@ -461,14 +482,22 @@ public class ShimManager implements PlatformRuntime {
         String key = stoppingKey(namespace, id);
         try {
             CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
-                if (!recycle(task, entry)) {
-                    stopShim(task, entry);
+                try {
+                    if (!recycle(task, entry)) {
+                        stopShim(task, entry);
+                    }
+                } finally {
+                    end.run();
                 }
             }, cleanups);
             stopping.put(key, stopped); // before the id is free again, so that a new create finds it
             stopped.whenComplete((v, e) -> stopping.remove(key, stopped));
         } catch (RejectedExecutionException closed) {
-            stopShim(task, entry);
+            try {
+                stopShim(task, entry);
+            } finally {
+                end.run();
+            }
         }
         m.remove(id, entry);
         return exit;

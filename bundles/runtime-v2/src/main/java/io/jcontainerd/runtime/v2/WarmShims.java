@@ -29,7 +29,8 @@ import java.util.function.LongSupplier;
  * Shims are kept per {@link Key} that a create used within {@link #idle}: as many as the most creates
  * under way at once within {@code idle} (one for creates that come one at a time, ten after a burst of
  * ten), up to {@code max}. They are started one at a time, {@link #SETTLE} after the last create ended
- * and only while no create is under way, so that starting them never competes with a create; a key
+ * and only while no create or delete is under way, so that starting them never competes with a create
+ * and a deleted task's shim can come back first; a key
  * unused for {@code idle} has its shims stopped, and so has every key on {@link #close}. A warm shim
  * whose connection closes is dropped. A shim whose task was deleted can be {@link #offer offered} back
  * and is kept if its key still wants one, so that a task that ends soon after its create spares the
@@ -92,6 +93,8 @@ final class WarmShims implements AutoCloseable {
     private final Map<Key, Long> used = new HashMap<>();
     /** Creates under way; guarded by this. */
     private int creating;
+    /** Deletes under way, each until its shim is back or stopped; guarded by this. */
+    private int deleting;
     /** The most creates under way at once since {@link #peakAt}; guarded by this. */
     private int peak = 1;
     private long peakAt;
@@ -142,13 +145,36 @@ final class WarmShims implements AutoCloseable {
         return Math.min(peak, max);
     }
 
-    /** A create ended; the last one to end lets the refill run. */
+    /** A create ended; the last create or delete to end lets the refill run. */
     void end() {
         synchronized (this) {
-            if (--creating > 0 || closed || max == 0) {
+            if (--creating > 0 || deleting > 0 || closed || max == 0) {
                 return;
             }
         }
+        refillSoon();
+    }
+
+    /**
+     * A task's delete begins: nothing is started until it has {@link #deleted ended}, since its shim
+     * may be {@link #offer offered} back (after a burst of short tasks, all of theirs are) and a shim
+     * started meanwhile would then be one too many.
+     */
+    synchronized void deleting() {
+        deleting++;
+    }
+
+    /** A delete ended, its shim given back or stopped; the last create or delete to end lets the refill run. */
+    void deleted() {
+        synchronized (this) {
+            if (--deleting > 0 || creating > 0 || closed || max == 0) {
+                return;
+            }
+        }
+        refillSoon();
+    }
+
+    private void refillSoon() {
         try {
             worker.schedule(this::refill, settle.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
@@ -271,7 +297,7 @@ final class WarmShims implements AutoCloseable {
     }
 
     private synchronized boolean needs(Key key) {
-        return creating == 0 && wants(key);
+        return creating == 0 && deleting == 0 && wants(key);
     }
 
     /**

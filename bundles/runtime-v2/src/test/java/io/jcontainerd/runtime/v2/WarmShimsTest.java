@@ -102,4 +102,37 @@ class WarmShimsTest {
             assertEquals(1, started.size(), "and starts no other");
         }
     }
+    @Test
+    void nothingStartsWhileDeletesAreUnderWaySoThatTheirShimsComeBackFirst() throws Exception {
+        WarmShims.Key key = new WarmShims.Key("ns", Path.of("/bin/shim"), ByteString.EMPTY);
+        List<WarmShims.Warm> started = new CopyOnWriteArrayList<>();
+        try (WarmShims pool = new WarmShims(2, Duration.ofMinutes(10), Duration.ZERO, k -> {
+            WarmShims.Warm w = shim();
+            started.add(w);
+            return w;
+        }, w -> { }, System::nanoTime)) {
+            assertNull(pool.take(key));
+            pool.begin();
+            pool.begin(); // two creates at once: two shims wanted
+            pool.deleting(); // an earlier task's delete
+            pool.end();
+            pool.end();
+            Thread.sleep(300);
+            assertEquals(List.of(), started, "nothing starts while a delete is under way");
+
+            pool.deleting(); // a second one
+            assertTrue(pool.offer(key, shim())); // the first one's shim comes back
+            pool.deleted();
+            Thread.sleep(300);
+            assertEquals(List.of(), started, "nor while the second is");
+
+            pool.deleted(); // its shim was stopped instead: one place left
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pool.ready(key) < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, started.size(), "the refill starts what the returned shims left");
+            assertEquals(2, pool.ready(key));
+        }
+    }
 }
