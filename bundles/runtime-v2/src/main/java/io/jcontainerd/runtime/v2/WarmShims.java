@@ -148,11 +148,9 @@ final class WarmShims implements AutoCloseable {
     /** A create ended; the last create or delete to end lets the refill run. */
     void end() {
         synchronized (this) {
-            if (--creating > 0 || deleting > 0 || closed || max == 0) {
-                return;
-            }
+            creating--;
         }
-        refillSoon();
+        refillWhenIdle();
     }
 
     /**
@@ -167,14 +165,18 @@ final class WarmShims implements AutoCloseable {
     /** A delete ended, its shim given back or stopped; the last create or delete to end lets the refill run. */
     void deleted() {
         synchronized (this) {
-            if (--deleting > 0 || creating > 0 || closed || max == 0) {
+            deleting--;
+        }
+        refillWhenIdle();
+    }
+
+    /** Schedules a refill {@link #settle} from now, unless a create or delete is under way (its end will). */
+    private void refillWhenIdle() {
+        synchronized (this) {
+            if (creating > 0 || deleting > 0 || closed || max == 0) {
                 return;
             }
         }
-        refillSoon();
-    }
-
-    private void refillSoon() {
         try {
             worker.schedule(this::refill, settle.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
