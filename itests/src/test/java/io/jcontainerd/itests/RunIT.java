@@ -277,8 +277,8 @@ public class RunIT {
 
     /**
      * Twice: the first time most runs start shims of their own, after which warm shims are started
-     * (as many as creates overlapped, up to ten); the second time they take those, and shims whose run ended soon enough go back to
-     * being warm shims.
+     * (as many as creates overlapped, up to ten); the second time they take those, and shims whose
+     * run ended soon enough go back to being warm shims.
      */
     @Test
     public void twentyParallelRunsAllSucceed() throws Exception {

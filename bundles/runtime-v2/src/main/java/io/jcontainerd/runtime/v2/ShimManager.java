@@ -439,13 +439,7 @@ public class ShimManager implements PlatformRuntime {
             throw Errdefs.notFound("task %s", id);
         }
         ShimTask task = entry.task;
-        warm.deleting();
-        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-        Runnable end = () -> {
-            if (ended.compareAndSet(false, true)) {
-                warm.deleted();
-            }
-        };
+        Runnable end = warm.deleting();
         try {
             return deleteTask(namespace, id, m, entry, task, end);
         } catch (RuntimeException | Error e) {

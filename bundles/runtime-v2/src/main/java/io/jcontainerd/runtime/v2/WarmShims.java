@@ -154,26 +154,30 @@ final class WarmShims implements AutoCloseable {
     }
 
     /**
-     * A task's delete begins: nothing is started until it has {@link #deleted ended}, since its shim
-     * may be {@link #offer offered} back (after a burst of short tasks, all of theirs are) and a shim
-     * started meanwhile would then be one too many.
+     * A task's delete begins: nothing is started until it has ended, since its shim may be {@link
+     * #offer offered} back (after a burst of short tasks, all of theirs are) and a shim started
+     * meanwhile would then be one too many. Answers what ends it, its shim given back or stopped: the
+     * first run counts, any later one does nothing; the last create or delete to end lets the refill run.
      */
-    synchronized void deleting() {
-        deleting++;
-    }
-
-    /** A delete ended, its shim given back or stopped; the last create or delete to end lets the refill run. */
-    void deleted() {
+    Runnable deleting() {
         synchronized (this) {
-            deleting--;
+            deleting++;
         }
-        refillWhenIdle();
+        AtomicBoolean ended = new AtomicBoolean();
+        return () -> {
+            if (ended.compareAndSet(false, true)) {
+                synchronized (this) {
+                    deleting--;
+                }
+                refillWhenIdle();
+            }
+        };
     }
 
     /** Schedules a refill {@link #settle} from now, unless a create or delete is under way (its end will). */
     private void refillWhenIdle() {
         synchronized (this) {
-            if (creating > 0 || deleting > 0 || closed || max == 0) {
+            if (!idle() || closed || max == 0) {
                 return;
             }
         }
@@ -299,7 +303,12 @@ final class WarmShims implements AutoCloseable {
     }
 
     private synchronized boolean needs(Key key) {
-        return creating == 0 && deleting == 0 && wants(key);
+        return idle() && wants(key);
+    }
+
+    /** No create or delete under way; guarded by this. */
+    private boolean idle() {
+        return creating == 0 && deleting == 0;
     }
 
     /**

@@ -114,19 +114,19 @@ class WarmShimsTest {
             assertNull(pool.take(key));
             pool.begin();
             pool.begin(); // two creates at once: two shims wanted
-            pool.deleting(); // an earlier task's delete
+            Runnable first = pool.deleting(); // an earlier task's delete
             pool.end();
             pool.end();
             Thread.sleep(300);
             assertEquals(List.of(), started, "nothing starts while a delete is under way");
 
-            pool.deleting(); // a second one
+            Runnable second = pool.deleting(); // a second one
             assertTrue(pool.offer(key, shim())); // the first one's shim comes back
-            pool.deleted();
+            first.run();
             Thread.sleep(300);
             assertEquals(List.of(), started, "nor while the second is");
 
-            pool.deleted(); // its shim was stopped instead: one place left
+            second.run(); // its shim was stopped instead: one place left
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (pool.ready(key) < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
