@@ -265,14 +265,32 @@ public class RunIT {
         return topics;
     }
 
-    /** {@code ctr run -t} under script(1), which gives ctr a terminal: the task gets one too. */
+    /**
+     * {@code ctr run -t} under script(1), which gives ctr a terminal: the task gets one too. script's
+     * input stays open until ctr has ended, as a user's terminal does: at the end of its input script
+     * types an end-of-file into the session, which then reaches the task's terminal as a NUL.
+     */
     @Test
     public void terminalRunHasATerminal() throws Exception {
         String ctr = "ctr --address " + ours.socket + " -n " + ns + " run -t --rm " + IMAGE
                 + " tty1 sh -c 'tty; stty size; exit 4'";
-        Processes.Result r = Processes.run(60, List.of("script", "-qec", ctr, "/dev/null"));
+        Processes.Result r = withOpenInput(List.of("script", "-qec", ctr, "/dev/null"));
         assertEquals(r.toString(), 4, r.rc());
         assertTrue(r.toString(), r.out().contains("/dev/pts/0"));
+    }
+
+    /** Runs a command whose input stays open until it has ended. */
+    private static Processes.Result withOpenInput(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).start();
+        try (OutputStream in = p.getOutputStream()) {
+            var out = readAll(p.getInputStream());
+            var err = readAll(p.getErrorStream());
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError("timed out: " + cmd);
+            }
+            return new Processes.Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+        }
     }
 
     /**
