@@ -190,13 +190,16 @@ public class DockerIT {
 
     /**
      * The kernel's OOM kill of a container's process: the shim publishes {@code /tasks/oom} through our
-     * ttrpc endpoint, and dockerd, subscribed to our events, marks the container OOMKilled.
+     * ttrpc endpoint, and dockerd, subscribed to our events, marks the container OOMKilled. The process
+     * waits a little before it fills its memory: the shim watches the container's memory cgroup for OOM
+     * kills only once runc's start has returned, so a process that runs out of memory within
+     * milliseconds can be killed before that, and then no shim publishes it (containerd's neither).
      */
     @Test
     public void anOomKillReachesDockerAsTheShimsEvent() throws Exception {
         String name = "jcd-oom";
         Processes.Result run = docker("run", "-d", "--name", name, "-m", "8m", "--memory-swap", "8m", "--network", "none",
-                IMAGE, "sh", "-c", "x=a; while true; do x=$x$x; done");
+                IMAGE, "sh", "-c", "sleep 0.5; x=a; while true; do x=$x$x; done");
         assertEquals(run.toString(), 0, run.rc());
         awaitInspect(name, "{{.State.Status}}", "exited");
         assertEquals("137 true", inspect(name, "{{.State.ExitCode}} {{.State.OOMKilled}}"));
