@@ -28,15 +28,34 @@ public final class Processes {
 
     /** Runs a command to completion (at most {@code timeoutSeconds}), feeding it no input. */
     static Result run(long timeoutSeconds, List<String> command) throws IOException, InterruptedException {
+        return run(timeoutSeconds, command, false);
+    }
+
+    /**
+     * As {@link #run(long, List)}, but the command's input is a pipe that stays open until it has ended,
+     * as a terminal's does, rather than /dev/null, where it meets the end at once.
+     */
+    static Result runWithOpenInput(long timeoutSeconds, List<String> command) throws IOException, InterruptedException {
+        return run(timeoutSeconds, command, true);
+    }
+
+    private static Result run(long timeoutSeconds, List<String> command, boolean openInput)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("jcd-out", ".txt");
         Path err = Files.createTempFile("jcd-err", ".txt");
         try {
-            Process p = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError("timed out after " + timeoutSeconds + "s: " + command);
+            ProcessBuilder b = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (!openInput) {
+                b.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            }
+            Process p = b.start();
+            try {
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                    throw new AssertionError("timed out after " + timeoutSeconds + "s: " + command);
+                }
+            } finally {
+                p.getOutputStream().close();
             }
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));

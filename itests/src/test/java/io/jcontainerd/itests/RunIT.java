@@ -274,23 +274,9 @@ public class RunIT {
     public void terminalRunHasATerminal() throws Exception {
         String ctr = "ctr --address " + ours.socket + " -n " + ns + " run -t --rm " + IMAGE
                 + " tty1 sh -c 'tty; stty size; exit 4'";
-        Processes.Result r = withOpenInput(List.of("script", "-qec", ctr, "/dev/null"));
+        Processes.Result r = Processes.runWithOpenInput(60, List.of("script", "-qec", ctr, "/dev/null"));
         assertEquals(r.toString(), 4, r.rc());
         assertTrue(r.toString(), r.out().contains("/dev/pts/0"));
-    }
-
-    /** Runs a command whose input stays open until it has ended. */
-    private static Processes.Result withOpenInput(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).start();
-        try (OutputStream in = p.getOutputStream()) {
-            var out = readAll(p.getInputStream());
-            var err = readAll(p.getErrorStream());
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError("timed out: " + cmd);
-            }
-            return new Processes.Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
-        }
     }
 
     /**

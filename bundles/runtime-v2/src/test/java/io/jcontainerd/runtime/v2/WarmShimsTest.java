@@ -102,6 +102,7 @@ class WarmShimsTest {
             assertEquals(1, started.size(), "and starts no other");
         }
     }
+
     @Test
     void nothingStartsWhileDeletesAreUnderWaySoThatTheirShimsComeBackFirst() throws Exception {
         WarmShims.Key key = new WarmShims.Key("ns", Path.of("/bin/shim"), ByteString.EMPTY);
