@@ -8,9 +8,12 @@
 #   lib/jcontainerd.aot (classes loaded and linked, method profiles), and lib/java-home naming that JDK;
 # - otherwise: a class data sharing archive, lib/jcontainerd.jsa, for JCONTAINERD_JAVA_HOME's JDK
 #   or the default one.
+# - in both cases: lib/preload.classes, the bundle classes the training loaded, one per line as
+#   "<bundle jar> <class>", which the launcher loads before it serves (launcher's ClassPreload).
 # Best effort: on any failure there is simply no cache and the daemon starts without one.
 home=$1
-rm -f "$home/lib/jcontainerd.jsa" "$home/lib/jcontainerd.aot" "$home/lib/java-home"
+rm -f "$home/lib/jcontainerd.jsa" "$home/lib/jcontainerd.aot" "$home/lib/java-home" "$home/lib/preload.classes"
+work=$(mktemp -d "${TMPDIR:-/tmp}/jcd-aot.XXXXXX")
 
 # The major version a JDK's release file declares, or nothing.
 java_major() {
@@ -67,9 +70,9 @@ blob() {
   echo "$sum $(wc -c <"$2")"
 }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/jcd-aot.XXXXXX")
 sock="$work/t.sock"
-JCONTAINERD_JAVA_OPTS="$opts" \
+# the class loading log, per process (%p): on JDK 25 the JVM that writes the cache is another one
+JCONTAINERD_JAVA_OPTS="$opts -Xlog:class+load=info:file=$work/classes.%p.log" \
   "$home/bin/jcontainerd" --root "$work/root" --state "$work/state" --address "$sock" >"$work/log" 2>&1 &
 pid=$!
 i=0
@@ -127,6 +130,11 @@ if oci_image "$work/image" "$image" && c images import "$work/image.tar"; then
 fi
 kill -TERM $pid
 wait $pid
+# bin/jcontainerd execs the JVM: $pid is its pid. A bundle class's line: "[…] <class> source: file:…/bundle/<jar>"
+awk '$3 == "source:" && $4 ~ /^file:.*\/bundle\/[^\/]+\.jar$/ { n = split($4, p, "/"); print p[n], $2 }' \
+  "$work/classes.$pid.log" >"$home/lib/preload.classes" 2>/dev/null && [ -s "$home/lib/preload.classes" ] \
+  && echo "aot: $(wc -l <"$home/lib/preload.classes") bundle classes to preload" \
+  || rm -f "$home/lib/preload.classes"
 for g in /sys/fs/cgroup/*/train; do
   [ -d "$g" ] && [ ! -L "${g%/train}" ] || continue
   echo "$cgroups_before" | grep -qx "$g" || rmdir "$g" 2>/dev/null || true

@@ -49,6 +49,8 @@ public class DaemonLifecycleIT {
         try (Daemon d = Daemon.create("").start()) {
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicBoolean stop = new AtomicBoolean();
+            AtomicBoolean killed = new AtomicBoolean();
+            List<String> failedBeforeTheKill = new java.util.concurrent.CopyOnWriteArrayList<>();
             ExecutorService pool = Executors.newFixedThreadPool(16);
             try (Grpc grpc = new Grpc(d.socket)) {
                 for (int t = 0; t < 16; t++) {
@@ -62,18 +64,23 @@ public class DaemonLifecycleIT {
                                 containers.create(CreateContainerRequest.newBuilder().setContainer(
                                         ContainersIT.container(id).toBuilder().putLabels("i", "" + i)).build());
                                 acknowledged.add("load" + worker + "/" + id);
-                            } catch (RuntimeException killed) {
+                            } catch (RuntimeException e) {
+                                if (!killed.get()) {
+                                    failedBeforeTheKill.add("load" + worker + "/" + id + ": " + e);
+                                }
                                 return;
                             }
                         }
                     });
                 }
                 Thread.sleep(1500);
+                killed.set(true);
                 d.kill9();
                 stop.set(true);
                 pool.shutdown();
                 assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
             }
+            assertEquals("creates that failed before the kill", List.of(), failedBeforeTheKill);
             assertTrue("the load produced writes: " + acknowledged.size(), acknowledged.size() > 50);
             d.start();
             try (Grpc grpc = new Grpc(d.socket)) {
@@ -92,6 +99,30 @@ public class DaemonLifecycleIT {
                 lost.removeAll(present);
                 assertTrue("acknowledged but lost: " + lost, lost.isEmpty());
             }
+        }
+    }
+
+    /**
+     * The build's training run lists the bundle classes it loaded (lib/preload.classes); the daemon
+     * loads every one of them before it serves, so that calls arriving together at a path not yet
+     * taken find its classes instead of spinning on Felix's class definition locks (16 concurrent
+     * first creates once took seconds, see {@link #acknowledgedWritesSurviveKill9UnderLoad}).
+     */
+    @Test
+    public void theTrainedClassesAreLoadedBeforeTheDaemonServes() throws Exception {
+        Path list = Daemon.DIST.resolve("lib").resolve("preload.classes");
+        assertTrue("the build wrote " + list, Files.isRegularFile(list));
+        List<String> lines = Files.readAllLines(list);
+        assertTrue("the list names the containers service's classes: " + lines.size(),
+                lines.stream().anyMatch(l -> l.matches("jcontainerd-containers-grpc-[^ ]+\\.jar "
+                        + "io\\.jcontainerd\\.containers\\.grpc\\.ContainersGrpcPlugin")));
+        try (Daemon d = Daemon.create("[debug]\n  level = \"debug\"").start()) {
+            String log = d.logText();
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("msg=\"preloaded (\\d+) classes \\((\\d+) not loadable\\) in \\d+ ms\"").matcher(log);
+            assertTrue(log, m.find());
+            assertEquals("every listed class loaded", lines.size() + " 0", m.group(1) + " " + m.group(2));
+            assertTrue("before serving", log.indexOf("msg=\"preloaded") < log.indexOf("msg=\"serving..."));
         }
     }
 

@@ -21,6 +21,7 @@ import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * The running daemon: an embedded Felix framework holding the configured features.
@@ -85,7 +86,7 @@ final class Daemon {
         framework.init();
         framework.getBundleContext().registerService(java.util.function.Consumer.class, onFatal,
                 new java.util.Hashtable<>(Map.of(FATAL, Boolean.TRUE)));
-        installFeatures(features);
+        preload(installFeatures(features));
         framework.start();
     }
 
@@ -153,7 +154,31 @@ final class Daemon {
         return merged.isEmpty() ? "{}" : Feature.JSON.writeValueAsString(merged);
     }
 
-    private void installFeatures(List<Feature> features) throws IOException, BundleException {
+    /**
+     * Resolves the installed bundles and loads the classes of {@code lib/preload.classes} from them
+     * (see {@link ClassPreload}), before the framework starts them and the daemon serves.
+     */
+    private void preload(Map<String, Bundle> byJar) throws IOException {
+        Map<String, List<String>> list = ClassPreload.read(home.resolve("lib").resolve("preload.classes"));
+        if (list.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        framework.adapt(FrameworkWiring.class).resolveBundles(byJar.values());
+        ClassPreload.Counts counts = ClassPreload.load(list, (jar, className) -> {
+            Bundle b = byJar.get(jar);
+            if (b == null || b.getState() != Bundle.RESOLVED) {
+                return false;
+            }
+            b.loadClass(className);
+            return true;
+        });
+        LOG.fine("preloaded " + counts.loaded() + " classes (" + counts.missed() + " not loadable) in "
+                + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+
+    /** Installs the features' bundles and marks them started; answers them by jar file name. */
+    private Map<String, Bundle> installFeatures(List<Feature> features) throws IOException, BundleException {
         Path bundles = home.resolve("bundle");
         Map<String, Feature.BundleRef> refs = new LinkedHashMap<>();
         for (Feature f : features) {
@@ -210,6 +235,9 @@ final class Daemon {
             }
             LOG.log(Level.FINE, "installed {0} at start order {1}", new Object[] {ref, ref.startOrder()});
         }
+        Map<String, Bundle> byJar = new HashMap<>();
+        installed.forEach((ref, b) -> byJar.put(ref.fileName(), b));
+        return byJar;
     }
 
     private static String location(Path bundles, Feature.BundleRef ref) {
