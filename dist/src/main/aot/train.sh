@@ -9,7 +9,8 @@
 # - otherwise: a class data sharing archive, lib/jcontainerd.jsa, for JCONTAINERD_JAVA_HOME's JDK
 #   or the default one.
 # - in both cases: lib/preload.classes, the bundle classes the training loaded, one per line as
-#   "<bundle jar> <class>", which the launcher loads before it serves (launcher's ClassPreload).
+#   "<bundle jar> <class>", which the launcher loads before it serves (launcher's ClassPreload); it goes
+#   into the tarball as well, which the assembly made before the training.
 # Best effort: on any failure there is simply no cache and the daemon starts without one.
 home=$1
 rm -f "$home/lib/jcontainerd.jsa" "$home/lib/jcontainerd.aot" "$home/lib/java-home" "$home/lib/preload.classes"
@@ -135,6 +136,13 @@ awk '$3 == "source:" && $4 ~ /^file:.*\/bundle\/[^\/]+\.jar$/ { n = split($4, p,
   "$work/classes.$pid.log" >"$home/lib/preload.classes" 2>/dev/null && [ -s "$home/lib/preload.classes" ] \
   && echo "aot: $(wc -l <"$home/lib/preload.classes") bundle classes to preload" \
   || rm -f "$home/lib/preload.classes"
+# the list holds for any machine (the cache only for this JDK): the tarball, made before, gets it too
+if [ -f "$home/lib/preload.classes" ] && [ -f "$home.tar.gz" ]; then
+  gzip -dc "$home.tar.gz" >"$work/dist.tar" \
+    && tar -rf "$work/dist.tar" -C "$home" --owner=0 --group=0 --mode=0644 lib/preload.classes \
+    && gzip -c "$work/dist.tar" >"$work/dist.tar.gz" && mv "$work/dist.tar.gz" "$home.tar.gz" \
+    || echo "aot: the tarball is left without the preload list" >&2
+fi
 for g in /sys/fs/cgroup/*/train; do
   [ -d "$g" ] && [ ! -L "${g%/train}" ] || continue
   echo "$cgroups_before" | grep -qx "$g" || rmdir "$g" 2>/dev/null || true
