@@ -71,6 +71,42 @@ public class TtrpcEventsIT {
         }
     }
 
+    /**
+     * A shim's envelopes reach subscribers in the order the shim sent them, even when it sends the next
+     * before the daemon has answered the last: the shim's OOM notice and its exit are two goroutines'
+     * calls on one connection, and dockerd marks a container OOM-killed only when the oom event comes
+     * before the exit.
+     */
+    @Test
+    public void envelopesSentTogetherOnOneConnectionArriveInTheOrderSent() throws Exception {
+        try (Daemon d = Daemon.create("").start()) {
+            Path file = Files.createTempFile("jcd-ttrpc-order", ".txt");
+            Process events = new ProcessBuilder("ctr", "--address", d.socket.toString(), "events")
+                    .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            List<String> sent = new ArrayList<>();
+            try (TtrpcClient client = TtrpcClient.connect(Path.of(d.socket + ".ttrpc"))) {
+                Thread.sleep(700);
+                CallOptions opts = CALL.withMetadata("containerd-namespace-ttrpc", "default");
+                List<java.util.concurrent.CompletableFuture<byte[]>> calls = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    sent.add("c" + i);
+                    calls.add(client.callAsync("containerd.services.events.ttrpc.v1.Events", "Forward",
+                            envelope("default", "c" + i).toByteArray(), opts));
+                }
+                for (var c : calls) {
+                    c.get(30, TimeUnit.SECONDS);
+                }
+                Thread.sleep(500);
+            } finally {
+                Processes.terminate(events, 10);
+            }
+            List<String> received = Files.readAllLines(file).stream()
+                    .map(l -> l.replaceFirst(".*/tasks/oom \\{\"container_id\":\"(c\\d+)\"\\}$", "$1")).toList();
+            Files.deleteIfExists(file);
+            assertEquals(sent, received);
+        }
+    }
+
     /** Forwards a TaskOOM envelope (and one with a bad namespace) as a shim would; returns ctr's lines and the error. */
     private static List<String> oomEvents(Path socket) throws Exception {
         List<String> out = new ArrayList<>();
@@ -98,11 +134,15 @@ public class TtrpcEventsIT {
     }
 
     private static ForwardRequest envelope(String ns) {
+        return envelope(ns, "c1");
+    }
+
+    private static ForwardRequest envelope(String ns, String container) {
         return ForwardRequest.newBuilder().setEnvelope(Envelope.newBuilder()
                 .setTimestamp(Timestamp.newBuilder().setSeconds(Instant.parse("2024-01-02T03:04:05Z").getEpochSecond()).setNanos(6))
                 .setNamespace(ns).setTopic("/tasks/oom")
                 .setEvent(Any.newBuilder().setTypeUrl("containerd.events.TaskOOM")
-                        .setValue(TaskOOM.newBuilder().setContainerId("c1").build().toByteString()))).build();
+                        .setValue(TaskOOM.newBuilder().setContainerId(container).build().toByteString()))).build();
     }
 
     /**

@@ -195,6 +195,10 @@ public final class TtrpcServer implements AutoCloseable {
                 return;
             }
             Instant received = Instant.now();
+            if (handler(request) instanceof Handler.Inline) {
+                respond(streamId, dispatch(request, received));
+                return;
+            }
             try {
                 handlers.execute(() -> respond(streamId, dispatch(request, received)));
             } catch (RejectedExecutionException e) {
@@ -211,6 +215,12 @@ public final class TtrpcServer implements AutoCloseable {
         @Override
         public void closed(Throwable cause) {
             connections.remove(connection);
+        }
+
+        /** The handler registered for the request's service and method, or null. */
+        private Handler handler(Wire.Request request) {
+            Map<String, Handler> methods = services.get(request.service());
+            return methods == null ? null : methods.get(request.method());
         }
 
         private Wire.Response dispatch(Wire.Request request, Instant received) {

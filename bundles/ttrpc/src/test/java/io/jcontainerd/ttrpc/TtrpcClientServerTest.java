@@ -56,6 +56,33 @@ class TtrpcClientServerTest {
     }
 
     @Test
+    void inlineHandlersTakeOneConnectionsRequestsInTheOrderSent() throws Exception {
+        List<String> handled = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, Handler> methods = Map.of("Note", Handler.inline((ctx, payload) -> {
+            handled.add(new String(payload, UTF_8));
+            return new byte[0];
+        }), "Fail", Handler.inline((ctx, payload) -> {
+            throw Errdefs.notFound("no %s", new String(payload, UTF_8));
+        }));
+        server.register(SVC, methods);
+        server.serve(socket);
+        TtrpcClient c = client();
+        List<String> sent = new ArrayList<>();
+        List<CompletableFuture<byte[]>> calls = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            sent.add("n" + i);
+            calls.add(c.callAsync(SVC, "Note", ("n" + i).getBytes(UTF_8), CallOptions.NONE));
+        }
+        for (CompletableFuture<byte[]> call : calls) {
+            call.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(sent, handled);
+        // a failure is answered as any handler's
+        TtrpcException e = assertThrows(TtrpcException.class, () -> c.call(SVC, "Fail", "x".getBytes(UTF_8), CallOptions.NONE));
+        assertEquals(TtrpcException.NOT_FOUND + " no x: not found", e.code() + " " + e.description());
+    }
+
+    @Test
     void roundTripCarriesPayloadMetadataAndTimeout() throws Exception {
         AtomicReference<CallContext> seen = new AtomicReference<>();
         server.register(SVC, Map.of("Echo", (ctx, payload) -> {

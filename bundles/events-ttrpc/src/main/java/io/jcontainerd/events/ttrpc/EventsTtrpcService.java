@@ -22,12 +22,17 @@ public final class EventsTtrpcService {
         this.forwarder = forwarder;
     }
 
-    /** The methods to register on a ttrpc server under {@link #SERVICE}. */
+    /**
+     * The methods to register on a ttrpc server under {@link #SERVICE}. Forward hands the envelope to
+     * the exchange, which never waits, so it runs as each request arrives: a shim's envelopes reach
+     * subscribers in the order it sent them (its OOM notice and its exit come from two goroutines, and
+     * dockerd counts the OOM only if it comes first).
+     */
     public Map<String, Handler> methods() {
-        return Map.of("Forward", Handler.unary(ForwardRequest.parser(), (ctx, request) -> {
+        return Map.of("Forward", Handler.inline(Handler.unary(ForwardRequest.parser(), (ctx, request) -> {
             forward(request);
             return Empty.getDefaultInstance();
-        }));
+        })));
     }
 
     void forward(ForwardRequest request) {
