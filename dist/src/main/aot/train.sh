@@ -112,6 +112,24 @@ if oci_image "$work/image" "$image" && c images import "$work/image.tar"; then
     c run --rm "$image" "train-$i" true || break
     i=$((i + 1))
   done
+  # a detached task and what clients such as dockerd do with one, an event subscription open: the
+  # task list, its processes, an exec, pause and resume, metrics, a kill and a forced delete
+  ctr --address "$sock" events >/dev/null 2>&1 &
+  events=$!
+  if c run -d "$image" train-d sleep 600; then
+    c tasks ls
+    c tasks ps train-d
+    c tasks exec --exec-id train-e train-d true
+    c tasks pause train-d
+    c tasks resume train-d
+    c tasks metrics train-d
+    c containers info train-d
+    c tasks kill train-d
+    c tasks rm -f train-d
+  fi
+  c containers rm train-d
+  kill $events 2>/dev/null
+  wait $events 2>/dev/null
   # ctr leaves the FIFO directories of its runs behind; remove those this training made
   for f in $(ls /run/containerd/fifo 2>/dev/null); do
     echo "$fifos" | grep -qx "$f" || rm -rf "/run/containerd/fifo/$f"
