@@ -117,7 +117,12 @@ public class DaemonLifecycleIT {
                 lines.stream().anyMatch(l -> l.matches("jcontainerd-containers-grpc-[^ ]+\\.jar "
                         + "io\\.jcontainerd\\.containers\\.grpc\\.ContainersGrpcPlugin")));
         try (Daemon d = Daemon.create("[debug]\n  level = \"debug\"").start()) {
+            // the socket can answer a moment before the server has logged that it serves
             String log = d.logText();
+            for (int i = 0; i < 100 && !log.contains("msg=\"serving..."); i++) {
+                Thread.sleep(100);
+                log = d.logText();
+            }
             java.util.regex.Matcher m = java.util.regex.Pattern
                     .compile("msg=\"preloaded (\\d+) classes \\((\\d+) not loadable\\) in \\d+ ms\"").matcher(log);
             assertTrue(log, m.find());
