@@ -80,13 +80,8 @@ public class TtrpcEventsIT {
     @Test
     public void envelopesSentTogetherOnOneConnectionArriveInTheOrderSent() throws Exception {
         try (Daemon d = Daemon.create("").start()) {
-            Path file = Files.createTempFile("jcd-ttrpc-order", ".txt");
-            Process events = new ProcessBuilder("ctr", "--address", d.socket.toString(), "events")
-                    .redirectErrorStream(true).redirectOutput(file.toFile()).start();
             List<String> sent = new ArrayList<>();
-            try (TtrpcClient client = TtrpcClient.connect(Path.of(d.socket + ".ttrpc"))) {
-                Thread.sleep(700);
-                CallOptions opts = CALL.withMetadata("containerd-namespace-ttrpc", "default");
+            List<String> printed = forwardingWhileCtrListens(d.socket, (client, opts) -> {
                 List<java.util.concurrent.CompletableFuture<byte[]>> calls = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
                     sent.add("c" + i);
@@ -96,13 +91,9 @@ public class TtrpcEventsIT {
                 for (var c : calls) {
                     c.get(30, TimeUnit.SECONDS);
                 }
-                Thread.sleep(500);
-            } finally {
-                Processes.terminate(events, 10);
-            }
-            List<String> received = Files.readAllLines(file).stream()
+            });
+            List<String> received = printed.stream()
                     .map(l -> l.replaceFirst(".*/tasks/oom \\{\"container_id\":\"(c\\d+)\"\\}$", "$1")).toList();
-            Files.deleteIfExists(file);
             assertEquals(sent, received);
         }
     }
@@ -110,12 +101,7 @@ public class TtrpcEventsIT {
     /** Forwards a TaskOOM envelope (and one with a bad namespace) as a shim would; returns ctr's lines and the error. */
     private static List<String> oomEvents(Path socket) throws Exception {
         List<String> out = new ArrayList<>();
-        Path file = Files.createTempFile("jcd-ttrpc-events", ".txt");
-        Process events = new ProcessBuilder("ctr", "--address", socket.toString(), "events")
-                .redirectErrorStream(true).redirectOutput(file.toFile()).start();
-        try (TtrpcClient client = TtrpcClient.connect(Path.of(socket + ".ttrpc"))) {
-            Thread.sleep(700);
-            CallOptions opts = CALL.withMetadata("containerd-namespace-ttrpc", "default");
+        List<String> printed = new ArrayList<>(forwardingWhileCtrListens(socket, (client, opts) -> {
             client.call("containerd.services.events.ttrpc.v1.Events", "Forward", envelope("default"), Empty.parser(), opts);
             try {
                 client.call("containerd.services.events.ttrpc.v1.Events", "Forward", envelope("Bad!"), Empty.parser(), opts);
@@ -123,14 +109,36 @@ public class TtrpcEventsIT {
             } catch (TtrpcException e) {
                 out.add(e.code() + " " + e.description());
             }
-            Thread.sleep(500);
-        } finally {
-            Processes.terminate(events, 10);
-        }
-        List<String> printed = new ArrayList<>(Files.readAllLines(file));
-        Files.deleteIfExists(file);
+        }));
         printed.addAll(out);
         return printed;
+    }
+
+    /** What a shim does on the daemon's ttrpc endpoint, given its connection and call options (namespace default). */
+    private interface Forwarding {
+        void run(TtrpcClient client, CallOptions opts) throws Exception;
+    }
+
+    /**
+     * Runs {@code forwarding} on a connection to the ttrpc endpoint of the daemon at {@code socket} while
+     * {@code ctr events} listens; returns the lines ctr printed.
+     */
+    private static List<String> forwardingWhileCtrListens(Path socket, Forwarding forwarding) throws Exception {
+        Path file = Files.createTempFile("jcd-ttrpc-events", ".txt");
+        try {
+            Process events = new ProcessBuilder("ctr", "--address", socket.toString(), "events")
+                    .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            try (TtrpcClient client = TtrpcClient.connect(Path.of(socket + ".ttrpc"))) {
+                Thread.sleep(700);
+                forwarding.run(client, CALL.withMetadata("containerd-namespace-ttrpc", "default"));
+                Thread.sleep(500);
+            } finally {
+                Processes.terminate(events, 10);
+            }
+            return Files.readAllLines(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     private static ForwardRequest envelope(String ns) {

@@ -195,12 +195,19 @@ public final class TtrpcServer implements AutoCloseable {
                 return;
             }
             Instant received = Instant.now();
-            if (handler(request) instanceof Handler.Inline) {
-                respond(streamId, dispatch(request, received));
+            Map<String, Handler> methods = services.get(request.service());
+            Handler handler = methods == null ? null : methods.get(request.method());
+            if (handler == null) {
+                respond(streamId, error(TtrpcException.UNIMPLEMENTED,
+                        methods == null ? "service " + request.service() : "method " + request.method()));
+                return;
+            }
+            if (handler instanceof Handler.Inline) {
+                respond(streamId, dispatch(handler, request, received));
                 return;
             }
             try {
-                handlers.execute(() -> respond(streamId, dispatch(request, received)));
+                handlers.execute(() -> respond(streamId, dispatch(handler, request, received)));
             } catch (RejectedExecutionException e) {
                 respond(streamId, error(TtrpcException.UNAVAILABLE, "ttrpc: server closed"));
             }
@@ -217,21 +224,7 @@ public final class TtrpcServer implements AutoCloseable {
             connections.remove(connection);
         }
 
-        /** The handler registered for the request's service and method, or null. */
-        private Handler handler(Wire.Request request) {
-            Map<String, Handler> methods = services.get(request.service());
-            return methods == null ? null : methods.get(request.method());
-        }
-
-        private Wire.Response dispatch(Wire.Request request, Instant received) {
-            Map<String, Handler> methods = services.get(request.service());
-            if (methods == null) {
-                return error(TtrpcException.UNIMPLEMENTED, "service " + request.service());
-            }
-            Handler handler = methods.get(request.method());
-            if (handler == null) {
-                return error(TtrpcException.UNIMPLEMENTED, "method " + request.method());
-            }
+        private Wire.Response dispatch(Handler handler, Wire.Request request, Instant received) {
             Map<String, List<String>> md = new LinkedHashMap<>();
             for (Map.Entry<String, String> kv : request.metadata()) {
                 md.computeIfAbsent(kv.getKey(), k -> new ArrayList<>()).add(kv.getValue());
