@@ -24,6 +24,7 @@ final class Daemon implements AutoCloseable {
     final Path log;
     private final List<String> extraEnv = new ArrayList<>();
     private int niceness;
+    private Path distribution = DIST;
     private Process process;
 
     private Daemon(Path dir, String extraToml) throws IOException {
@@ -48,6 +49,33 @@ final class Daemon implements AutoCloseable {
     /** Adds {@code NAME=value} to the daemon's environment for the next start. */
     Daemon env(String nameValue) {
         extraEnv.add(nameValue);
+        return this;
+    }
+
+    /**
+     * Runs the daemon from a copy of the built distribution in its own directory whose
+     * {@code lib/<file>} is {@code content} instead of the build's; every other file is a link to the
+     * build's.
+     */
+    Daemon distributionWith(String file, String content) throws IOException {
+        Path home = Files.createDirectories(dir.resolve("dist"));
+        try (var entries = Files.list(DIST)) {
+            for (Path e : entries.toList()) {
+                if (!e.getFileName().toString().equals("lib")) {
+                    Files.createSymbolicLink(home.resolve(e.getFileName()), e);
+                }
+            }
+        }
+        Path lib = Files.createDirectories(home.resolve("lib"));
+        try (var entries = Files.list(DIST.resolve("lib"))) {
+            for (Path e : entries.toList()) {
+                if (!e.getFileName().toString().equals(file)) {
+                    Files.createSymbolicLink(lib.resolve(e.getFileName()), e);
+                }
+            }
+        }
+        Files.writeString(lib.resolve(file), content);
+        distribution = home;
         return this;
     }
 
@@ -79,7 +107,7 @@ final class Daemon implements AutoCloseable {
         if (niceness != 0) {
             command.addAll(List.of("nice", "-n", Integer.toString(niceness)));
         }
-        command.addAll(List.of(DIST.resolve("bin/jcontainerd").toString(), "--config", config.toString()));
+        command.addAll(List.of(distribution.resolve("bin/jcontainerd").toString(), "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -131,6 +131,21 @@ public class DaemonLifecycleIT {
         }
     }
 
+    /** The preload list is a hint from the build: a damaged one is reported, and the daemon starts and serves. */
+    @Test
+    public void aDamagedPreloadListIsReportedAndTheDaemonStillServes() throws Exception {
+        try (Daemon d = Daemon.create("").distributionWith("preload.classes",
+                "not a jar and a class\njcontainerd-core-0.1.0-SNAPSHOT.jar no.such.Class\n").start()) {
+            assertTrue(d.logText(), d.logText().contains(
+                    "1 lines are not \\\"<jar> <class>\\\" and were skipped, the first: \\\"not a jar and a class\\\""));
+            Processes.Result plugins = d.ctr("plugins", "ls");
+            assertEquals(plugins.toString(), 0, plugins.rc());
+            assertTrue(plugins.out(), java.util.regex.Pattern.compile("(?m)^io\\.containerd\\.grpc\\.v1\\s+containers\\s+-\\s+ok")
+                    .matcher(plugins.out()).find());
+            assertFalse(plugins.out(), plugins.out().contains(" error"));
+        }
+    }
+
     /**
      * Regression: the socket once opened while SCR had not yet read the plugin bundles, so the first
      * clients met "unknown service". The first call after the socket answers must find every service.

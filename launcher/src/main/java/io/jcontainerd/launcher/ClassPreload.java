@@ -23,11 +23,20 @@ import java.util.Map;
  * in its first minute anyway; from the AOT cache each costs little.
  *
  * <p>The list has one class per line, {@code <bundle jar file name> <class name>}; blank lines and
- * lines starting with {@code #} are skipped. A missing list means nothing to preload.
+ * lines starting with {@code #} are skipped. A missing list means nothing to preload. The list is a
+ * hint from the build, never a reason not to start: a line of another shape is set aside (and
+ * reported), and so is a class that cannot be loaded.
  */
 final class ClassPreload {
     /** The result: classes loaded, and those that could not be (a bundle absent, a class gone). */
     record Counts(int loaded, int missed) {
+    }
+
+    /** The list's classes grouped by jar, in its order, and the lines that were not {@code <jar> <class>}. */
+    record Listing(Map<String, List<String>> byJar, List<String> malformed) {
+        boolean isEmpty() {
+            return byJar.isEmpty() && malformed.isEmpty();
+        }
     }
 
     /** Loads one class of one bundle; false when that bundle is not installed. */
@@ -39,19 +48,20 @@ final class ClassPreload {
     private ClassPreload() {
     }
 
-    /** The list at {@code file} grouped by jar, in its order; empty when there is no file. */
-    static Map<String, List<String>> read(Path file) throws IOException {
+    /** The list at {@code file}; empty when there is no file. */
+    static Listing read(Path file) throws IOException {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException none) {
-            return Map.of();
+            return new Listing(Map.of(), List.of());
         }
         return parse(lines);
     }
 
-    static Map<String, List<String>> parse(List<String> lines) {
+    static Listing parse(List<String> lines) {
         Map<String, List<String>> byJar = new LinkedHashMap<>();
+        List<String> malformed = new ArrayList<>();
         for (String raw : lines) {
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -59,11 +69,12 @@ final class ClassPreload {
             }
             String[] parts = line.split("\\s+");
             if (parts.length != 2) {
-                throw new IllegalArgumentException("preload list: expected \"<jar> <class>\", got \"" + raw + "\"");
+                malformed.add(raw);
+                continue;
             }
             byJar.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(parts[1]);
         }
-        return byJar;
+        return new Listing(byJar, malformed);
     }
 
     /**

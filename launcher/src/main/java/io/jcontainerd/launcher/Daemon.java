@@ -158,14 +158,25 @@ final class Daemon {
      * Resolves the installed bundles and loads the classes of {@code lib/preload.classes} from them
      * (see {@link ClassPreload}), before the framework starts them and the daemon serves.
      */
-    private void preload(Map<String, Bundle> byJar) throws IOException {
-        Map<String, List<String>> list = ClassPreload.read(home.resolve("lib").resolve("preload.classes"));
-        if (list.isEmpty()) {
+    private void preload(Map<String, Bundle> byJar) {
+        Path file = home.resolve("lib").resolve("preload.classes");
+        ClassPreload.Listing list;
+        try {
+            list = ClassPreload.read(file);
+        } catch (IOException unreadable) {
+            LOG.warning("not preloading: cannot read " + file + ": " + unreadable.getMessage());
+            return;
+        }
+        if (!list.malformed().isEmpty()) {
+            LOG.warning(file + ": " + list.malformed().size() + " lines are not \"<jar> <class>\" and were skipped, the first: \""
+                    + list.malformed().get(0) + "\"");
+        }
+        if (list.byJar().isEmpty()) {
             return;
         }
         long start = System.nanoTime();
         framework.adapt(FrameworkWiring.class).resolveBundles(byJar.values());
-        ClassPreload.Counts counts = ClassPreload.load(list, (jar, className) -> {
+        ClassPreload.Counts counts = ClassPreload.load(list.byJar(), (jar, className) -> {
             Bundle b = byJar.get(jar);
             if (b == null || b.getState() != Bundle.RESOLVED) {
                 return false;

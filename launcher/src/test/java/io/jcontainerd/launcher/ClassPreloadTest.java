@@ -1,7 +1,6 @@
 package io.jcontainerd.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -22,7 +21,9 @@ class ClassPreloadTest {
                 + "\n"
                 + "b.jar x.B$1\n"
                 + "a.jar   x.A2  \n");
-        Map<String, List<String>> byJar = ClassPreload.read(file);
+        ClassPreload.Listing list = ClassPreload.read(file);
+        assertEquals(List.of(), list.malformed());
+        Map<String, List<String>> byJar = list.byJar();
         assertEquals(List.of("b.jar", "a.jar"), new ArrayList<>(byJar.keySet()));
         assertEquals(List.of("x.B", "x.B$1"), byJar.get("b.jar"));
         assertEquals(List.of("x.A1", "x.A2"), byJar.get("a.jar"));
@@ -34,17 +35,17 @@ class ClassPreloadTest {
     }
 
     @Test
-    void aLineThatIsNotJarAndClassIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ClassPreload.parse(List.of("a.jar x.A extra")));
-        assertEquals("preload list: expected \"<jar> <class>\", got \"a.jar x.A extra\"", e.getMessage());
+    void aLineThatIsNotJarAndClassIsSetAsideAndTheRestStillLoads() {
+        ClassPreload.Listing list = ClassPreload.parse(List.of("a.jar x.A extra", "a.jar x.B", "lonely", "b.jar x.C"));
+        assertEquals(List.of("a.jar x.A extra", "lonely"), list.malformed());
+        assertEquals(Map.of("a.jar", List.of("x.B"), "b.jar", List.of("x.C")), list.byJar());
     }
 
     @Test
     void classesThatCannotBeLoadedAreCountedAndSkipped() {
         List<String> asked = new ArrayList<>();
         ClassPreload.Counts counts = ClassPreload.load(ClassPreload.parse(List.of(
-                "a.jar ok.One", "absent.jar x.Y", "a.jar gone.Class", "a.jar broken.Class", "a.jar ok.Two")),
+                "a.jar ok.One", "absent.jar x.Y", "a.jar gone.Class", "a.jar broken.Class", "a.jar ok.Two")).byJar(),
                 (jar, name) -> {
                     asked.add(jar + " " + name);
                     if (jar.equals("absent.jar")) {
