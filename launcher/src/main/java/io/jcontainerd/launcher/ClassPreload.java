@@ -34,9 +34,6 @@ final class ClassPreload {
 
     /** The list's classes grouped by jar, in its order, and the lines that were not {@code <jar> <class>}. */
     record Listing(Map<String, List<String>> byJar, List<String> malformed) {
-        boolean isEmpty() {
-            return byJar.isEmpty() && malformed.isEmpty();
-        }
     }
 
     /** Loads one class of one bundle; false when that bundle is not installed. */

@@ -1,7 +1,6 @@
 package io.jcontainerd.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ class ClassPreloadTest {
 
     @Test
     void noListMeansNothingToPreload(@TempDir Path dir) throws Exception {
-        assertTrue(ClassPreload.read(dir.resolve("preload.classes")).isEmpty());
+        assertEquals(new ClassPreload.Listing(Map.of(), List.of()), ClassPreload.read(dir.resolve("preload.classes")));
     }
 
     @Test
