@@ -59,24 +59,23 @@ final class Daemon implements AutoCloseable {
      */
     Daemon distributionWith(String file, String content) throws IOException {
         Path home = Files.createDirectories(dir.resolve("dist"));
-        try (var entries = Files.list(DIST)) {
-            for (Path e : entries.toList()) {
-                if (!e.getFileName().toString().equals("lib")) {
-                    Files.createSymbolicLink(home.resolve(e.getFileName()), e);
-                }
-            }
-        }
+        linkAllBut(DIST, home, "lib");
         Path lib = Files.createDirectories(home.resolve("lib"));
-        try (var entries = Files.list(DIST.resolve("lib"))) {
-            for (Path e : entries.toList()) {
-                if (!e.getFileName().toString().equals(file)) {
-                    Files.createSymbolicLink(lib.resolve(e.getFileName()), e);
-                }
-            }
-        }
+        linkAllBut(DIST.resolve("lib"), lib, file);
         Files.writeString(lib.resolve(file), content);
         distribution = home;
         return this;
+    }
+
+    /** Links every entry of directory {@code from} but {@code except} into directory {@code to}. */
+    private static void linkAllBut(Path from, Path to, String except) throws IOException {
+        try (var entries = Files.list(from)) {
+            for (Path e : entries.toList()) {
+                if (!e.getFileName().toString().equals(except)) {
+                    Files.createSymbolicLink(to.resolve(e.getFileName()), e);
+                }
+            }
+        }
     }
 
     /** Starts the daemon at nice {@code n} ({@code nice -n}, which execs it: the pid is the daemon's). */
