@@ -176,6 +176,53 @@ public class DockerIT {
         assertEquals(List.of("", ""), mobyRecords());
     }
 
+    /**
+     * {@code docker run -t} and {@code docker exec -t} under script(1): dockerd asks for a terminal in
+     * the task's and the exec's create, and the shim gives the process one (a pty of the container's).
+     */
+    @Test
+    public void terminalRunAndExecHaveATerminal() throws Exception {
+        String docker = DOCKER + " -H unix://" + dockerSocket;
+        Processes.Result run = Processes.runWithOpenInput(60, List.of("script", "-qec",
+                docker + " run -t --rm --network none " + IMAGE + " sh -c 'tty; exit 4'", "/dev/null"));
+        assertEquals(run.toString(), 4, run.rc());
+        assertTrue(run.toString(), run.out().contains("/dev/pts/0"));
+
+        String name = "jcd-t1";
+        assertEquals(0, docker("run", "-d", "--name", name, "--network", "none", IMAGE, "sleep", "1000").rc());
+        Processes.Result exec = Processes.runWithOpenInput(60, List.of("script", "-qec",
+                docker + " exec -t " + name + " sh -c 'tty; exit 6'", "/dev/null"));
+        assertEquals(exec.toString(), 6, exec.rc());
+        assertTrue(exec.toString(), exec.out().matches("(?s).*/dev/pts/[0-9]+.*"));
+        Processes.Result plain = docker("exec", name, "tty");
+        assertEquals(plain.toString(), "not a tty\n", plain.out());
+        assertEquals(0, docker("rm", "-f", name).rc());
+        assertEquals(List.of("", ""), mobyRecords());
+    }
+
+    /**
+     * A container's output kept apart by stream ({@code docker logs}), its exit code for
+     * {@code docker wait}, and {@code --init}: Docker's init as the task's first process.
+     */
+    @Test
+    public void logsWaitAndInit() throws Exception {
+        String name = "jcd-l1";
+        Processes.Result run = docker("run", "-d", "--name", name, "--network", "none", IMAGE,
+                "sh", "-c", "echo out; echo err >&2; sleep 0.5; exit 5");
+        assertEquals(run.toString(), 0, run.rc());
+        Processes.Result waited = docker("wait", name);
+        assertEquals(waited.toString(), "5\n", waited.out());
+        Processes.Result logs = docker("logs", name);
+        assertEquals(logs.toString(), "out\n", logs.out());
+        assertEquals(logs.toString(), "err\n", logs.err());
+        assertEquals(0, docker("rm", name).rc());
+
+        Processes.Result init = docker("run", "--rm", "--init", "--network", "none", IMAGE, "cat", "/proc/1/cmdline");
+        assertEquals(init.toString(), 0, init.rc());
+        assertTrue(init.toString(), init.out().startsWith("/sbin/docker-init\0--\0cat\0"));
+        assertEquals(List.of("", ""), mobyRecords());
+    }
+
     @Test
     public void restartPolicyRestartsOnTheExitEvent() throws Exception {
         String name = "jcd-r1";
