@@ -39,17 +39,7 @@ public class DockerIT {
         ours = Daemon.create("").start();
         dir = Files.createTempDirectory("jcd-dockerd-");
         dockerSocket = dir.resolve("docker.sock");
-        dockerd = new ProcessBuilder("/usr/sbin/dockerd", "--containerd=" + ours.socket,
-                "--data-root", dir.resolve("root").toString(), "--exec-root", dir.resolve("exec").toString(),
-                "--pidfile", dir.resolve("docker.pid").toString(), "-H", "unix://" + dockerSocket,
-                "--bridge=none", "--iptables=false", "--ip-masq=false", "--ip-forward=false", "--userland-proxy=false")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (docker("version").rc() != 0) {
-            assertTrue("dockerd exited: " + log(), dockerd.isAlive());
-            assertTrue("dockerd did not answer within 60 s: " + log(), System.nanoTime() < deadline);
-            Thread.sleep(200);
-        }
+        startDockerd();
         Path tar = dir.resolve("busybox-docker.tar");
         try (TestImages.Image img = TestImages.busybox(IMAGE)) {
             img.writeDockerArchive(tar);
@@ -86,6 +76,26 @@ public class DockerIT {
                     // something else uses it now
                 }
             }
+        }
+    }
+
+    /**
+     * Starts dockerd on our daemon and waits until it answers. With live restore, as many hosts run it:
+     * containers keep running while dockerd is down, and it finds them again in our daemon when it
+     * starts.
+     */
+    private static void startDockerd() throws Exception {
+        dockerd = new ProcessBuilder("/usr/sbin/dockerd", "--containerd=" + ours.socket, "--live-restore",
+                "--data-root", dir.resolve("root").toString(), "--exec-root", dir.resolve("exec").toString(),
+                "--pidfile", dir.resolve("docker.pid").toString(), "-H", "unix://" + dockerSocket,
+                "--bridge=none", "--iptables=false", "--ip-masq=false", "--ip-forward=false", "--userland-proxy=false")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dockerd.log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (docker("version").rc() != 0) {
+            assertTrue("dockerd exited: " + log(), dockerd.isAlive());
+            assertTrue("dockerd did not answer within 60 s: " + log(), System.nanoTime() < deadline);
+            Thread.sleep(200);
         }
     }
 
@@ -294,6 +304,39 @@ public class DockerIT {
         }
         assertEquals("hi\n", hi.out());
         assertEquals("running " + pid, inspect(name, "{{.State.Status}} {{.State.Pid}}"));
+        assertEquals(0, docker("stop", "-t", "1", name).rc());
+        assertEquals("exited 137", inspect(name, "{{.State.Status}} {{.State.ExitCode}}"));
+        assertEquals(0, docker("rm", name).rc());
+        assertEquals(List.of("", ""), mobyRecords());
+    }
+
+    /**
+     * Live restore: dockerd stops and starts again while a container runs. The container's process
+     * lives on; dockerd finds its container and task in our daemon again (same pid), attaches to its
+     * output again (a line the process writes after the restart reaches {@code docker logs}), and
+     * signals, execs and the stop go through our daemon as before.
+     */
+    @Test
+    public void aContainerOutlivesARestartOfDockerd() throws Exception {
+        String name = "jcd-lr1";
+        Processes.Result run = docker("run", "-d", "--name", name, "--network", "none", IMAGE,
+                "sh", "-c", "trap 'echo got-usr1' USR1; echo started; while true; do sleep 0.1; done");
+        assertEquals(run.toString(), 0, run.rc());
+        String pid = inspect(name, "{{.State.Pid}}");
+        assertEquals(0, Processes.terminate(dockerd, 30));
+        assertTrue("the container's process ended with dockerd", ProcessHandle.of(Long.parseLong(pid)).isPresent());
+        startDockerd();
+        assertEquals("running " + pid, inspect(name, "{{.State.Status}} {{.State.Pid}}"));
+        assertEquals(0, docker("kill", "-s", "USR1", name).rc());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Processes.Result logs = docker("logs", name);
+        while (!logs.out().contains("got-usr1")) {
+            assertTrue("the signal's line after the restart: " + logs, System.nanoTime() < deadline);
+            Thread.sleep(100);
+            logs = docker("logs", name);
+        }
+        assertEquals("started\ngot-usr1\n", logs.out());
+        assertEquals("hi\n", docker("exec", name, "echo", "hi").out());
         assertEquals(0, docker("stop", "-t", "1", name).rc());
         assertEquals("exited 137", inspect(name, "{{.State.Status}} {{.State.ExitCode}}"));
         assertEquals(0, docker("rm", name).rc());
