@@ -89,8 +89,8 @@ public class DockerIT {
                 "--data-root", dir.resolve("root").toString(), "--exec-root", dir.resolve("exec").toString(),
                 "--pidfile", dir.resolve("docker.pid").toString(), "-H", "unix://" + dockerSocket,
                 "--bridge=none", "--iptables=false", "--ip-masq=false", "--ip-forward=false", "--userland-proxy=false")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dockerd.log").toFile()))
-                .start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dockerd.log").toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (docker("version").rc() != 0) {
             assertTrue("dockerd exited: " + log(), dockerd.isAlive());
@@ -160,8 +160,7 @@ public class DockerIT {
     @Test
     public void detachedContainerExecPauseStopAndRemove() throws Exception {
         String name = "jcd-d1";
-        Processes.Result run = docker("run", "-d", "--name", name, "--network", "none", IMAGE, "sleep", "1000");
-        assertEquals(run.toString(), 0, run.rc());
+        runDetached(name, IMAGE, "sleep", "1000");
         assertEquals("running", inspect(name, "{{.State.Status}}"));
 
         Processes.Result hi = docker("exec", name, "echo", "hi");
@@ -199,7 +198,7 @@ public class DockerIT {
         assertTrue(run.toString(), run.out().contains("/dev/pts/0"));
 
         String name = "jcd-t1";
-        assertEquals(0, docker("run", "-d", "--name", name, "--network", "none", IMAGE, "sleep", "1000").rc());
+        runDetached(name, IMAGE, "sleep", "1000");
         Processes.Result exec = Processes.runWithOpenInput(60, List.of("script", "-qec",
                 docker + " exec -t " + name + " sh -c 'tty; exit 6'", "/dev/null"));
         assertEquals(exec.toString(), 6, exec.rc());
@@ -217,9 +216,7 @@ public class DockerIT {
     @Test
     public void logsWaitAndInit() throws Exception {
         String name = "jcd-l1";
-        Processes.Result run = docker("run", "-d", "--name", name, "--network", "none", IMAGE,
-                "sh", "-c", "echo out; echo err >&2; sleep 0.5; exit 5");
-        assertEquals(run.toString(), 0, run.rc());
+        runDetached(name, IMAGE, "sh", "-c", "echo out; echo err >&2; sleep 0.5; exit 5");
         Processes.Result waited = docker("wait", name);
         assertEquals(waited.toString(), "5\n", waited.out());
         Processes.Result logs = docker("logs", name);
@@ -236,9 +233,7 @@ public class DockerIT {
     @Test
     public void restartPolicyRestartsOnTheExitEvent() throws Exception {
         String name = "jcd-r1";
-        Processes.Result run = docker("run", "-d", "--name", name, "--restart", "on-failure:2", "--network", "none",
-                IMAGE, "sh", "-c", "sleep 0.2; exit 5");
-        assertEquals(run.toString(), 0, run.rc());
+        runDetached(name, "--restart", "on-failure:2", IMAGE, "sh", "-c", "sleep 0.2; exit 5");
         awaitInspect(name, "{{.RestartCount}} {{.State.Status}}", "2 exited");
         assertEquals("5", inspect(name, "{{.State.ExitCode}}"));
         assertEquals(0, docker("rm", name).rc());
@@ -255,9 +250,8 @@ public class DockerIT {
     @Test
     public void anOomKillReachesDockerAsTheShimsEvent() throws Exception {
         String name = "jcd-oom";
-        Processes.Result run = docker("run", "-d", "--name", name, "-m", "8m", "--memory-swap", "8m", "--network", "none",
-                IMAGE, "sh", "-c", "sleep 0.5; x=a; while true; do x=$x$x; done");
-        assertEquals(run.toString(), 0, run.rc());
+        runDetached(name, "-m", "8m", "--memory-swap", "8m", IMAGE,
+                "sh", "-c", "sleep 0.5; x=a; while true; do x=$x$x; done");
         awaitInspect(name, "{{.State.Status}}", "exited");
         assertEquals("137 true", inspect(name, "{{.State.ExitCode}} {{.State.OOMKilled}}"));
         assertEquals(0, docker("rm", name).rc());
@@ -268,8 +262,7 @@ public class DockerIT {
     @Test
     public void updateReachesTheCgroupsAndStatsReadThem() throws Exception {
         String name = "jcd-u1";
-        Processes.Result run = docker("run", "-d", "--name", name, "--network", "none", IMAGE, "sleep", "1000");
-        assertEquals(run.toString(), 0, run.rc());
+        runDetached(name, IMAGE, "sleep", "1000");
         Processes.Result update = docker("update", "--memory", "64m", "--memory-swap", "128m", "--pids-limit", "20", name);
         assertEquals(update.toString(), 0, update.rc());
         Processes.Result limits = docker("exec", name, "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes",
@@ -290,8 +283,7 @@ public class DockerIT {
     @Test
     public void dockerdCarriesOnAcrossAKillOfOurDaemon() throws Exception {
         String name = "jcd-k1";
-        Processes.Result run = docker("run", "-d", "--name", name, "--network", "none", IMAGE, "sleep", "1000");
-        assertEquals(run.toString(), 0, run.rc());
+        runDetached(name, IMAGE, "sleep", "1000");
         String pid = inspect(name, "{{.State.Pid}}");
         ours.kill9();
         ours.start();
@@ -319,9 +311,7 @@ public class DockerIT {
     @Test
     public void aContainerOutlivesARestartOfDockerd() throws Exception {
         String name = "jcd-lr1";
-        Processes.Result run = docker("run", "-d", "--name", name, "--network", "none", IMAGE,
-                "sh", "-c", "trap 'echo got-usr1' USR1; echo started; while true; do sleep 0.1; done");
-        assertEquals(run.toString(), 0, run.rc());
+        runDetached(name, IMAGE, "sh", "-c", "trap 'echo got-usr1' USR1; echo started; while true; do sleep 0.1; done");
         String pid = inspect(name, "{{.State.Pid}}");
         assertEquals(0, Processes.terminate(dockerd, 30));
         assertTrue("the container's process ended with dockerd", ProcessHandle.of(Long.parseLong(pid)).isPresent());
@@ -341,6 +331,14 @@ public class DockerIT {
         assertEquals("exited 137", inspect(name, "{{.State.Status}} {{.State.ExitCode}}"));
         assertEquals(0, docker("rm", name).rc());
         assertEquals(List.of("", ""), mobyRecords());
+    }
+
+    /** {@code docker run -d --name name --network none args...}, which must succeed. */
+    private static void runDetached(String name, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", "none"));
+        cmd.addAll(List.of(args));
+        Processes.Result run = docker(cmd.toArray(String[]::new));
+        assertEquals(run.toString(), 0, run.rc());
     }
 
     /** Waits up to 30 s for {@code docker inspect -f format} to print {@code expected}. */
