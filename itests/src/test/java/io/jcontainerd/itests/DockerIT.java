@@ -32,10 +32,13 @@ public class DockerIT {
     /** dockerd makes its plugin directory there whatever its exec root; removed after if the test made it. */
     private static final Path RUN_DOCKER = Path.of("/run/docker");
     private static boolean runDockerBefore;
+    /** dockerd puts each container in the cgroup {@code /docker/<id>}; runc leaves {@code /docker}. */
+    private static java.util.Set<Path> cgroupsBefore;
 
     @BeforeClass
     public static void start() throws Exception {
         runDockerBefore = Files.exists(RUN_DOCKER);
+        cgroupsBefore = Processes.cgroupsNamed("docker");
         ours = Daemon.create("").start();
         dir = Files.createTempDirectory("jcd-dockerd-");
         dockerSocket = dir.resolve("docker.sock");
@@ -61,12 +64,18 @@ public class DockerIT {
                 Processes.terminate(dockerd, 30);
             }
         } finally {
+            if (ours != null && ours.process() != null && ours.process().isAlive()) {
+                removeLeftTasks();
+            }
             if (dir != null) {
                 unmountUnder(dir);
                 Processes.deleteTree(dir);
             }
             if (ours != null) {
                 ours.close();
+            }
+            if (cgroupsBefore != null) {
+                Processes.removeAddedCgroups("docker", cgroupsBefore);
             }
             if (!runDockerBefore) {
                 try {
@@ -96,6 +105,19 @@ public class DockerIT {
             assertTrue("dockerd exited: " + log(), dockerd.isAlive());
             assertTrue("dockerd did not answer within 60 s: " + log(), System.nanoTime() < deadline);
             Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Containers a failed test left in our daemon with no dockerd to remove them (one that failed while
+     * dockerd was down, or while our daemon was): their tasks killed and deleted, so that no shim or
+     * container process outlives the class.
+     */
+    private static void removeLeftTasks() throws Exception {
+        String ids = Processes.ctr(ours.socket, "-n", "moby", "containers", "ls", "-q").out().strip();
+        for (String id : ids.lines().toList()) {
+            Processes.ctr(ours.socket, "-n", "moby", "tasks", "delete", "-f", id);
+            Processes.ctr(ours.socket, "-n", "moby", "containers", "rm", id);
         }
     }
 
