@@ -65,7 +65,9 @@ public class DockerIT {
             }
         } finally {
             if (ours != null && ours.process() != null && ours.process().isAlive()) {
-                removeLeftTasks();
+                // containers a failed test left with no dockerd to remove them (one that failed while
+                // dockerd or our daemon was down): no shim or container process outlives the class
+                ours.removeTasksAndContainers("moby");
             }
             if (dir != null) {
                 unmountUnder(dir);
@@ -105,19 +107,6 @@ public class DockerIT {
             assertTrue("dockerd exited: " + log(), dockerd.isAlive());
             assertTrue("dockerd did not answer within 60 s: " + log(), System.nanoTime() < deadline);
             Thread.sleep(200);
-        }
-    }
-
-    /**
-     * Containers a failed test left in our daemon with no dockerd to remove them (one that failed while
-     * dockerd was down, or while our daemon was): their tasks killed and deleted, so that no shim or
-     * container process outlives the class.
-     */
-    private static void removeLeftTasks() throws Exception {
-        String ids = Processes.ctr(ours.socket, "-n", "moby", "containers", "ls", "-q").out().strip();
-        for (String id : ids.lines().toList()) {
-            Processes.ctr(ours.socket, "-n", "moby", "tasks", "delete", "-f", id);
-            Processes.ctr(ours.socket, "-n", "moby", "containers", "rm", id);
         }
     }
 
