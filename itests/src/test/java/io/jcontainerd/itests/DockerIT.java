@@ -329,14 +329,9 @@ public class DockerIT {
         startDockerd();
         assertEquals("running " + pid, inspect(name, "{{.State.Status}} {{.State.Pid}}"));
         assertEquals(0, docker("kill", "-s", "USR1", name).rc());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        Processes.Result logs = docker("logs", name);
-        while (!logs.out().contains("got-usr1")) {
-            assertTrue("the signal's line after the restart: " + logs, System.nanoTime() < deadline);
-            Thread.sleep(100);
-            logs = docker("logs", name);
-        }
-        assertEquals("started\ngot-usr1\n", logs.out());
+        String logs = await("the signal's line after the restart", 10, () -> docker("logs", name).out(),
+                out -> out.contains("got-usr1"));
+        assertEquals("started\ngot-usr1\n", logs);
         assertEquals("hi\n", docker("exec", name, "echo", "hi").out());
         assertEquals(0, docker("stop", "-t", "1", name).rc());
         assertEquals("exited 137", inspect(name, "{{.State.Status}} {{.State.ExitCode}}"));
@@ -354,11 +349,20 @@ public class DockerIT {
 
     /** Waits up to 30 s for {@code docker inspect -f format} to print {@code expected}. */
     private static void awaitInspect(String name, String format, String expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!inspect(name, format).equals(expected)) {
-            assertTrue(name + " " + format + ": " + inspect(name, format), System.nanoTime() < deadline);
+        await(name + " " + format, 30, () -> inspect(name, format), expected::equals);
+    }
+
+    /** Reads {@code read} every 100 ms until {@code done} holds, for at most {@code seconds}; returns what it read. */
+    private static String await(String what, long seconds, java.util.concurrent.Callable<String> read,
+            java.util.function.Predicate<String> done) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String last = read.call();
+        while (!done.test(last)) {
+            assertTrue(what + ": " + last, System.nanoTime() < deadline);
             Thread.sleep(100);
+            last = read.call();
         }
+        return last;
     }
 
     private static String inspect(String name, String format) throws Exception {
