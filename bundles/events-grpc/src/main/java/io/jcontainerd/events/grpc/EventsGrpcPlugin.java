@@ -28,6 +28,12 @@ import io.jcontainerd.types.TypedValue;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
@@ -39,7 +45,9 @@ import org.osgi.service.component.annotations.Reference;
  * The {@code io.containerd.grpc.v1.events} plugin: {@code containerd.services.events.v1.Events}.
  * Publish is namespaced; Subscribe ignores the namespace header, as in containerd. A subscription
  * stream sends only while the client's transport takes more (flow control), so a client that stops
- * reading fills its queue in the exchange and gets dropped there.
+ * reading fills its queue in the exchange and gets dropped there. Streams are written from threads of
+ * this plugin's own, never from a publisher's: the transport writes on the thread that sends, and a
+ * client that has stopped reading must not hold up whoever published.
  */
 @Component(name = "io.containerd.grpc.v1.events", enabled = false, immediate = true, service = BindableService.class,
         property = {NONBLOCKING_METHODS + "=Publish", NONBLOCKING_METHODS + "=Forward", NONBLOCKING_METHODS + "=Subscribe"})
@@ -53,6 +61,18 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
     private final Set<Subscription> open = ConcurrentHashMap.newKeySet();
     /** The last envelope converted: one publication is sent to every subscriber in a row. */
     private final AtomicReference<Converted> lastConverted = new AtomicReference<>();
+    /** Runs the senders' drains: a thread per subscription with events to send, idle ones kept 30 s. */
+    private final ExecutorService sending = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), new ThreadFactory() {
+                private final AtomicInteger n = new AtomicInteger();
+
+                @Override
+                public Thread newThread(Runnable r) {
+                    Thread t = new Thread(r, "events-send-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }
+            });
 
     private record Converted(Envelope envelope, containerd.services.events.v1.Envelope proto) {
     }
@@ -79,6 +99,7 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
     @Deactivate
     void deactivate() {
         open.forEach(Subscription::close);
+        sending.shutdown();
     }
 
     @Override
@@ -120,10 +141,10 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
     }
 
     /**
-     * Moves envelopes from one subscription to its stream while the stream is ready. Whichever thread
-     * signals first drains (a publisher, or the transport when the stream becomes ready again); others
-     * only leave a note that there is more, so one thread at a time touches the stream and no thread is
-     * handed work per event.
+     * Moves envelopes from one subscription to its stream while the stream is ready. The first signal
+     * (from a publisher, or the transport when the stream becomes ready again) hands a drain to
+     * {@link #sending}; signals while it runs only leave a note that there is more, so one thread at a
+     * time touches the stream and a burst of events costs one hand-off, not one per event.
      */
     private final class Sender {
         private final ServerCallStreamObserver<containerd.services.events.v1.Envelope> stream;
@@ -148,7 +169,11 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
 
         void signal() {
             if (subscription != null && pending.getAndIncrement() == 0) {
-                drain();
+                try {
+                    sending.execute(this::drain);
+                } catch (RejectedExecutionException stopping) {
+                    pending.set(0); // the plugin is going away and closes the subscription
+                }
             }
         }
 
