@@ -1,8 +1,10 @@
 package io.jcontainerd.launcher;
 
+import java.io.EOFException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.channels.ClosedChannelException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -76,6 +78,12 @@ final class Logging {
         quiet("io.grpc.netty.shaded.io.netty", Level.WARNING);
         quiet("io.grpc.netty.shaded.io.netty.bootstrap", Level.SEVERE);
         quiet("io.grpc", Level.WARNING);
+        // a client that closes its connection before or while sending HTTP/2's preface (a liveness
+        // probe, a client giving up) is not worth a warning, as containerd's server does not log it
+        // either: the reading side sees the end of the stream, or a socket the writing side has closed
+        Logger okhttp = Logger.getLogger("io.grpc.okhttp.OkHttpServerTransport");
+        okhttp.setFilter(r -> !(r.getThrown() instanceof EOFException || r.getThrown() instanceof ClosedChannelException));
+        CONFIGURED.add(okhttp);
     }
 
     /** JUL holds loggers weakly; the configured ones are kept here so their levels stick. */

@@ -23,7 +23,7 @@ import java.util.concurrent.Executor;
  */
 final class ServiceRegistry extends HandlerRegistry {
     private final MutableHandlerRegistry services = new MutableHandlerRegistry();
-    /** Full names ({@code service/method}) of the methods that may run on the event loop. */
+    /** Full names ({@code service/method}) of the methods that may run on the thread that reads their connection. */
     private final Set<String> nonBlocking = ConcurrentHashMap.newKeySet();
 
     void add(ServerServiceDefinition def, Set<String> nonBlockingMethods) {
@@ -42,7 +42,7 @@ final class ServiceRegistry extends HandlerRegistry {
 
     /**
      * Where calls run: those of non-blocking methods where they arrive (the server's executor is
-     * direct, so on the transport's event loop, with no hand-off to another thread and back), all
+     * direct, so on the thread that reads the connection, with no hand-off to another thread and back), all
      * others on {@code blocking}.
      */
     ServerCallExecutorSupplier executors(Executor blocking) {
