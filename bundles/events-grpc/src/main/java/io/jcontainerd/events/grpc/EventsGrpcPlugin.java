@@ -24,6 +24,7 @@ import io.jcontainerd.plugin.Plugin;
 import io.jcontainerd.plugin.PluginType;
 import io.jcontainerd.server.grpc.GrpcErrors;
 import io.jcontainerd.server.grpc.GrpcNamespace;
+import io.jcontainerd.server.grpc.TransportWriterThread;
 import io.jcontainerd.types.TypedValue;
 import java.time.Instant;
 import java.util.Set;
@@ -61,16 +62,18 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
     private final Set<Subscription> open = ConcurrentHashMap.newKeySet();
     /** The last envelope converted: one publication is sent to every subscriber in a row. */
     private final AtomicReference<Converted> lastConverted = new AtomicReference<>();
-    /** Runs the senders' drains: a thread per subscription with events to send, idle ones kept 30 s. */
+    /**
+     * Runs the senders' drains: a thread per subscription with events to send, idle ones kept 30 s.
+     * They write to their client's connection themselves; one waiting for a client that stopped
+     * reading holds up only that subscription.
+     */
     private final ExecutorService sending = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), new ThreadFactory() {
                 private final AtomicInteger n = new AtomicInteger();
 
                 @Override
                 public Thread newThread(Runnable r) {
-                    Thread t = new Thread(r, "events-send-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
+                    return new TransportWriterThread(r, "events-send-" + n.incrementAndGet());
                 }
             });
 

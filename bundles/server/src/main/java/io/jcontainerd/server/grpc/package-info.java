@@ -1,3 +1,6 @@
-/** What gRPC service adapters need from the server: the call's namespace and the error mapping. */
-@org.osgi.annotation.versioning.Version("1.0.0")
+/**
+ * What gRPC service adapters need from the server: the call's namespace, the error mapping, and
+ * threads that write to a client themselves.
+ */
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.jcontainerd.server.grpc;

@@ -5,6 +5,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.internal.SerializingExecutor;
 import io.grpc.okhttp.OkHttpServerBuilder;
+import io.jcontainerd.server.grpc.TransportWriterThread;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
@@ -79,17 +80,17 @@ final class GrpcServer implements AutoCloseable {
     /**
      * The executor the OkHttp transport runs its work on. Its accept loop and each connection's reading
      * loop get a pooled thread of their own. Its writes come as a connection's {@link SerializingExecutor}
-     * (one at a time per connection, in order). When the server's own threads (a connection's reader,
-     * a call's handler) send, the write runs on that thread, as Netty writes on its event loop, instead
-     * of waking a pooled thread to do it: under 16 clients a pooled writer made gets about a fifth
-     * slower. A socket whose client has stopped reading blocks the writing thread once the kernel's
-     * buffer is full; HTTP/2 flow control keeps a unary answer far below that, and the threads of other
-     * parts (event subscriptions' senders, a shim's events completing a Wait, a content stream's pump)
-     * hand their writes to the pool, so they are never held up by one client.
+     * (one at a time per connection, in order). When a {@link TransportWriterThread} sends (a
+     * connection's reader, a call's handler, an event subscription's sender), the write runs on that
+     * thread, as Netty writes on its event loop, instead of waking a pooled thread to do it: under 16
+     * clients a pooled writer made gets about a fifth slower. A socket whose client has stopped reading
+     * blocks the writing thread once the kernel's buffer is full; HTTP/2 flow control keeps a unary
+     * answer far below that, and other threads (a shim's events completing a Wait, a content stream's
+     * pump, a publisher) hand their writes to the pool, so one client never holds them up.
      */
     static Executor transportExecutor(Executor pool) {
         return task -> {
-            if (task instanceof SerializingExecutor && Thread.currentThread() instanceof ServerThread) {
+            if (task instanceof SerializingExecutor && Thread.currentThread() instanceof TransportWriterThread) {
                 task.run();
             } else {
                 pool.execute(task);
@@ -97,18 +98,10 @@ final class GrpcServer implements AutoCloseable {
         };
     }
 
-    /** The threads this server runs its transport and handlers on. */
-    static final class ServerThread extends Thread {
-        ServerThread(Runnable r, String name) {
-            super(r, name);
-            setDaemon(true);
-        }
-    }
-
     private static ExecutorService pool(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> new ServerThread(r, prefix + n.incrementAndGet()));
+                r -> new TransportWriterThread(r, prefix + n.incrementAndGet()));
     }
 
     /** Binds the socket (removing a stale one) and starts answering. */

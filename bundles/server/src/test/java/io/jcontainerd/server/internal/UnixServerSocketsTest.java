@@ -90,7 +90,7 @@ class UnixServerSocketsTest {
     }
 
     @Test
-    void writesRunOnTheServersOwnThreadsAndOthersHandThemToThePool() throws Exception {
+    void writesRunOnTransportWriterThreadsAndOthersHandThemToThePool() throws Exception {
         List<Runnable> pooled = new ArrayList<>();
         Executor executor = GrpcServer.transportExecutor(pooled::add);
         List<String> ran = new ArrayList<>();
@@ -102,11 +102,11 @@ class UnixServerSocketsTest {
         pooled.remove(0).run();
         assertEquals(List.of(Thread.currentThread().getName()), ran);
 
-        Thread own = new GrpcServer.ServerThread(() -> writes.execute(() -> ran.add(Thread.currentThread().getName())),
+        Thread own = new io.jcontainerd.server.grpc.TransportWriterThread(() -> writes.execute(() -> ran.add(Thread.currentThread().getName())),
                 "grpc-call-test");
         own.start();
         own.join();
-        assertTrue(pooled.isEmpty(), "the server's own thread writes itself");
+        assertTrue(pooled.isEmpty(), "a transport writer thread writes itself");
         assertEquals("grpc-call-test", ran.get(1));
 
         Runnable reading = () -> { };
