@@ -82,7 +82,8 @@ final class Logging {
         // probe, a client giving up) is not worth a warning, as containerd's server does not log it
         // either: the reading side sees the end of the stream, or a socket the writing side has closed
         Logger okhttp = Logger.getLogger("io.grpc.okhttp.OkHttpServerTransport");
-        okhttp.setFilter(r -> !(r.getThrown() instanceof EOFException || r.getThrown() instanceof ClosedChannelException));
+        okhttp.setFilter(r -> !(r.getThrown() instanceof EOFException
+                || r.getThrown() instanceof ClosedChannelException));
         CONFIGURED.add(okhttp);
     }
 

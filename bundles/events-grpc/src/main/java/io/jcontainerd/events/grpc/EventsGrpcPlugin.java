@@ -47,8 +47,8 @@ import org.osgi.service.component.annotations.Reference;
  * Publish is namespaced; Subscribe ignores the namespace header, as in containerd. A subscription
  * stream sends only while the client's transport takes more (flow control), so a client that stops
  * reading fills its queue in the exchange and gets dropped there. Streams are written from threads of
- * this plugin's own, never from a publisher's: the transport writes on the thread that sends, and a
- * client that has stopped reading must not hold up whoever published.
+ * this plugin's own, never from a publisher's: a sender thread writes to its client's socket itself,
+ * and a client that has stopped reading may hold up only its own sender, never whoever published.
  */
 @Component(name = "io.containerd.grpc.v1.events", enabled = false, immediate = true, service = BindableService.class,
         property = {NONBLOCKING_METHODS + "=Publish", NONBLOCKING_METHODS + "=Forward", NONBLOCKING_METHODS + "=Subscribe"})
