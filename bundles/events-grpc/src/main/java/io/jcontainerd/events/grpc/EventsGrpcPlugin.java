@@ -31,10 +31,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
@@ -67,15 +63,7 @@ public class EventsGrpcPlugin extends EventsGrpc.EventsImplBase {
      * They write to their client's connection themselves; one waiting for a client that stopped
      * reading holds up only that subscription.
      */
-    private final ExecutorService sending = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), new ThreadFactory() {
-                private final AtomicInteger n = new AtomicInteger();
-
-                @Override
-                public Thread newThread(Runnable r) {
-                    return new TransportWriterThread(r, "events-send-" + n.incrementAndGet());
-                }
-            });
+    private final ExecutorService sending = TransportWriterThread.pool("events-send-", 30);
 
     private record Converted(Envelope envelope, containerd.services.events.v1.Envelope proto) {
     }

@@ -12,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A gRPC server on a unix socket, serving whatever {@code services} holds at call time.
@@ -60,8 +57,8 @@ final class GrpcServer implements AutoCloseable {
         if (server != null) {
             return;
         }
-        executor = pool("grpc-call-");
-        transport = pool("grpc-io-");
+        executor = TransportWriterThread.pool("grpc-call-", 60);
+        transport = TransportWriterThread.pool("grpc-io-", 60);
         server = OkHttpServerBuilder.forPort(UnixDomainSocketAddress.of(settings.socket()), InsecureServerCredentials.create())
                 .socketFactory(new UnixServerSockets())
                 .transportExecutor(transportExecutor(transport))
@@ -96,12 +93,6 @@ final class GrpcServer implements AutoCloseable {
                 pool.execute(task);
             }
         };
-    }
-
-    private static ExecutorService pool(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> new TransportWriterThread(r, prefix + n.incrementAndGet()));
     }
 
     /** Binds the socket (removing a stale one) and starts answering. */
